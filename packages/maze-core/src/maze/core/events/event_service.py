@@ -1,0 +1,44 @@
+"""Collects the events dispatched during the current environment step."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+from maze.core.events.event_record import EventRecord
+
+
+class EventService:
+    """Backend of :class:`~maze.core.events.pubsub.Pubsub`: keeps the events of the current step.
+
+    The list is cleared when a new step starts (:meth:`clear_events`), so the cost is one list append
+    per event and nothing per step beyond one ``list.clear``.
+    """
+
+    __slots__ = ("events",)
+
+    def __init__(self) -> None:
+        self.events: list[EventRecord] = []
+
+    def clear_events(self) -> None:
+        """Forget the events of the previous step (called by the environment context)."""
+        self.events.clear()
+
+    def iterate_event_records(self) -> list[EventRecord]:
+        """The events recorded in the current step, in dispatch order."""
+        return self.events
+
+    def query_events(self, event_spec: Callable | Iterable[Callable]) -> Iterator[EventRecord]:
+        """Events of the current step that belong to the given event method(s) or topic class(es)."""
+        return _filter(self.events, event_spec)
+
+
+def _filter(events: Iterable[EventRecord], event_spec: Callable | type | Iterable) -> Iterator[EventRecord]:
+    if isinstance(event_spec, (list, tuple, set, frozenset)):
+        specs = tuple(event_spec)
+    else:
+        specs = (event_spec,)
+    methods = {s for s in specs if not isinstance(s, type)}
+    classes = tuple(s for s in specs if isinstance(s, type))
+    for ev in events:
+        if ev.interface_method in methods or (classes and issubclass(ev.interface_class, classes)):
+            yield ev

@@ -1,0 +1,47 @@
+"""Rollout runners: agent- and env-agnostic episode loops driven by the ``runner`` config."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any
+
+from maze.core.runners.runner import Runner
+from maze.core.utils.seeding import MazeSeeding
+
+
+class RolloutRunner(Runner):
+    """Base of rollout runners.
+
+    :param n_episodes: number of episodes to run.
+    :param max_episode_steps: cut episodes after this many steps (``0``/``None``: no limit).
+    :param record_trajectory: record trajectories to ``<output_dir>/trajectory_data``.
+    :param record_event_logs: write raw event logs to ``<output_dir>/event_logs``.
+    """
+
+    def __init__(self, n_episodes: int = 50, max_episode_steps: int | None = None,
+                 record_trajectory: bool = False, record_event_logs: bool = False) -> None:
+        if int(n_episodes) < 1:
+            raise ValueError(f"runner.n_episodes must be >= 1, got {n_episodes}")
+        if max_episode_steps is not None and int(max_episode_steps) < 0:
+            raise ValueError(f"runner.max_episode_steps must be >= 0 (0 = no limit), got {max_episode_steps}")
+        self.n_episodes = int(n_episodes)
+        self.max_episode_steps = int(max_episode_steps or 0)
+        self.record_trajectory = bool(record_trajectory)
+        self.record_event_logs = bool(record_event_logs)
+        self.maze_seeding = MazeSeeding()
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        self.maze_seeding = MazeSeeding.from_config(cfg.get("seeding") if hasattr(cfg, "get") else None)
+
+    def run(self) -> Any:
+        """Build env and policy from the config and run the episodes."""
+        from maze.core.utils.config_utils import make_env, make_policy
+
+        env = make_env(self.cfg.env, self.cfg.get("wrappers"))
+        policy = make_policy(self.cfg.policy, env)
+        return self.run_with(env, policy)
+
+    @abstractmethod
+    def run_with(self, env: Any, policy: Any) -> Any:
+        """Run the rollout with an already created env and policy."""

@@ -1,0 +1,71 @@
+"""Sequential rollouts in the main process (supports rendering)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from maze.core.rollout.rollout_runner import RolloutRunner
+
+
+@dataclass
+class EpisodeResult:
+    """Summary of one episode."""
+
+    episode: int
+    steps: int
+    total_reward: float
+    terminated: bool
+    truncated: bool
+
+
+class SequentialRolloutRunner(RolloutRunner):
+    """Runs episodes one after the other in this process.
+
+    :param n_episodes: number of episodes.
+    :param max_episode_steps: step limit per episode (0: none).
+    :param record_trajectory: record trajectory data.
+    :param record_event_logs: write raw event logs.
+    :param render: render every step with the env's renderer (saved as images in the output dir).
+    """
+
+    def __init__(self, n_episodes: int = 50, max_episode_steps: int | None = None,
+                 record_trajectory: bool = False, record_event_logs: bool = False, render: bool = False) -> None:
+        super().__init__(n_episodes, max_episode_steps, record_trajectory, record_event_logs)
+        self.render = bool(render)
+        self.results: list[EpisodeResult] = []
+
+    def run_with(self, env: Any, policy: Any) -> list[EpisodeResult]:
+        env_seed = self.maze_seeding.generate_env_instance_seed()
+        policy.seed(self.maze_seeding.generate_agent_instance_seed())
+        needs_state = policy.needs_state()
+        needs_env = policy.needs_env()
+        self.results = []
+        for episode in range(self.n_episodes):
+            obs, _ = env.reset(seed=env_seed if episode == 0 else None)
+            policy.reset()
+            total, steps, terminated, truncated = 0.0, 0, False, False
+            while not (terminated or truncated):
+                action = policy.compute_action(
+                    obs,
+                    maze_state=env.get_maze_state() if needs_state else None,
+                    env=env if needs_env else None,
+                    actor_id=env.actor_id(),
+                    deterministic=False,
+                )
+                obs, reward, terminated, truncated, _ = env.step(action)
+                total += float(reward)
+                steps += 1
+                if self.render:
+                    env.render()
+                if self.max_episode_steps and steps >= self.max_episode_steps:
+                    truncated = True
+            result = EpisodeResult(episode, steps, total, bool(terminated), bool(truncated and not terminated))
+            self.results.append(result)
+            print(
+                f"episode {episode + 1}/{self.n_episodes}: steps={steps} return={total:.3f} "
+                f"{'terminated' if result.terminated else 'truncated'}",
+                flush=True,
+            )
+        env.close()
+        return self.results

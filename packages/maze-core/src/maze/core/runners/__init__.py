@@ -1,0 +1,1 @@
+"""The runner concept: ``maze-run`` instantiates the selected ``runner`` config and runs it."""

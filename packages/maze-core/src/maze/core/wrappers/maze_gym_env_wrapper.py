@@ -1,0 +1,142 @@
+"""Gymnasium envs as MazeEnvs: ``GymMazeEnv("CartPole-v1")``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+from maze.core.env.action_conversion import ActionConversionInterface
+from maze.core.env.core_env import CoreEnv
+from maze.core.env.maze_env import MazeEnv
+from maze.core.env.observation_conversion import ObservationConversionInterface
+
+
+class GymCoreEnv(CoreEnv):
+    """A core env around a gymnasium env: the MazeState is the gym observation, the MazeAction the gym action.
+
+    :param env: the gymnasium env instance.
+    """
+
+    def __init__(self, env: gym.Env) -> None:
+        super().__init__()
+        self.env = env
+        self._state: Any = None
+        self._gym_step = env.step
+
+    def step(self, maze_action: Any) -> tuple[Any, Any, bool, bool, dict]:
+        state, reward, terminated, truncated, info = self._gym_step(maze_action)
+        self._state = state
+        return state, reward, terminated, truncated, info
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
+        self._state, info = self.env.reset(seed=seed, options=options)
+        return self._state, info
+
+    def seed(self, seed: Any) -> None:
+        """Seed the gym env's RNG and its spaces (takes effect immediately, as gymnasium has no seed())."""
+        self.env.reset(seed=int(seed))
+        self.env.action_space.seed(int(seed))
+
+    def get_maze_state(self) -> Any:
+        return self._state
+
+    def close(self) -> None:
+        self.env.close()
+
+    def get_renderer(self) -> Any:
+        from maze.core.rendering.gym_renderer import GymRenderer
+
+        return GymRenderer(self.env)
+
+
+class GymObservationConversion(ObservationConversionInterface):
+    """Gym observation ↔ dict observation. Dict spaces pass through; other spaces become ``{"observation": obs}``."""
+
+    def __init__(self, env: gym.Env | None = None, observation_space: gym.spaces.Space | None = None) -> None:
+        space = observation_space if observation_space is not None else env.observation_space  # type: ignore[union-attr]
+        self._is_dict = isinstance(space, gym.spaces.Dict)
+        self._space = space if self._is_dict else gym.spaces.Dict({"observation": space})
+
+    def maze_to_space(self, maze_state: Any) -> dict[str, Any]:
+        if self._is_dict:
+            return maze_state
+        return {"observation": maze_state}
+
+    def space_to_maze(self, observation: dict[str, Any]) -> Any:
+        return observation if self._is_dict else observation["observation"]
+
+    def space(self) -> gym.spaces.Dict:
+        return self._space
+
+
+class GymActionConversion(ActionConversionInterface):
+    """Dict action ↔ gym action. Dict spaces pass through; other spaces read ``action["action"]``."""
+
+    def __init__(self, env: gym.Env | None = None, action_space: gym.spaces.Space | None = None) -> None:
+        space = action_space if action_space is not None else env.action_space  # type: ignore[union-attr]
+        self._is_dict = isinstance(space, gym.spaces.Dict)
+        self._space = space if self._is_dict else gym.spaces.Dict({"action": space})
+
+    def space_to_maze(self, action: dict[str, Any], maze_state: Any) -> Any:
+        if self._is_dict:
+            return action
+        try:
+            return action["action"]
+        except (KeyError, TypeError, IndexError):
+            raise ValueError(
+                f"expected an action dict with key 'action' for space {self._space}, got {action!r}"
+            ) from None
+
+    def maze_to_space(self, maze_action: Any) -> dict[str, Any]:
+        if self._is_dict:
+            return maze_action
+        return {"action": maze_action}
+
+    def noop_action(self) -> dict[str, Any]:
+        space = self._space["action"]
+        if isinstance(space, gym.spaces.Discrete):
+            return {"action": int(space.start)}
+        if isinstance(space, gym.spaces.Box):
+            return {"action": np.zeros(space.shape, dtype=space.dtype)}
+        raise NotImplementedError(f"no noop action for {space}")
+
+    def space(self) -> gym.spaces.Dict:
+        return self._space
+
+
+class GymMazeEnv(MazeEnv[GymCoreEnv]):
+    """A gymnasium env as a MazeEnv with dict spaces.
+
+    :param env: a gymnasium env id (``"CartPole-v1"``) or instance.
+    :param render_mode: passed to ``gymnasium.make`` when ``env`` is an id.
+    :param kwargs: extra keyword arguments for ``gymnasium.make``.
+    """
+
+    def __init__(self, env: str | gym.Env, render_mode: str | None = None, **kwargs: Any) -> None:
+        if isinstance(env, str):
+            try:
+                env = gym.make(env, render_mode=render_mode, disable_env_checker=True, **kwargs)
+            except gym.error.Error as exc:
+                raise ValueError(f"cannot create gymnasium env '{env}': {exc}") from exc
+        elif not isinstance(env, gym.Env):
+            raise TypeError(f"GymMazeEnv expects a gymnasium env id or gymnasium.Env instance, got {type(env).__name__}")
+        self.gym_env = env
+        super().__init__(
+            core_env=GymCoreEnv(env),
+            action_conversion_dict={0: GymActionConversion(env)},
+            observation_conversion_dict={0: GymObservationConversion(env)},
+            render_mode=getattr(env, "render_mode", render_mode),
+        )
+        self.spec = env.spec
+        self.metadata = dict(getattr(env, "metadata", {}) or {})
+        self.metadata.setdefault("render_modes", [])
+
+    def render(self) -> Any:
+        return self.gym_env.render()
+
+
+def make_gym_maze_env(name: str, **kwargs: Any) -> GymMazeEnv:
+    """Create a :class:`GymMazeEnv` from a gymnasium env id."""
+    return GymMazeEnv(name, **kwargs)

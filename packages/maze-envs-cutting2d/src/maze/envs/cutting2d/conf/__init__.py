@@ -1,0 +1,1 @@
+"""Cutting-2D Hydra configs."""

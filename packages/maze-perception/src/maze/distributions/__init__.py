@@ -1,0 +1,1 @@
+"""Maze probability distributions."""

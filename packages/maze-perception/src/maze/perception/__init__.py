@@ -1,0 +1,1 @@
+"""Maze perception: torch perception blocks, inference graphs and model composers."""

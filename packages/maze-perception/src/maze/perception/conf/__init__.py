@@ -1,0 +1,1 @@
+"""maze-perception Hydra configs."""

@@ -1,0 +1,1 @@
+"""Maze RLlib bridge: Maze envs, models and distributions inside Ray RLlib."""

@@ -1,0 +1,1 @@
+"""RLlib bridge Hydra configs."""

@@ -1,0 +1,1 @@
+"""Maze train: torch policies and critics, trainers, training runners and vector envs."""

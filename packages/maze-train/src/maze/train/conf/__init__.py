@@ -1,0 +1,1 @@
+"""maze-train Hydra configs."""
