@@ -29,7 +29,7 @@ class EnvironmentContext:
     def pre_step(self) -> None:
         """Called before a (sub-)step: drops the previous step's events once a core step completed."""
         if not self._step_in_progress:
-            self.event_service.events.clear()
+            self.event_service.clear_events()
             self._step_in_progress = True
 
     def post_step(self) -> None:
@@ -56,4 +56,4 @@ class EnvironmentContext:
         self.step_id = 0
         self._step_in_progress = False
         self._keep_open = False
-        self.event_service.events.clear()
+        self.event_service.clear_events()

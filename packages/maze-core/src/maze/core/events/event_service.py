@@ -14,14 +14,22 @@ class EventService:
     per event and nothing per step beyond one ``list.clear``.
     """
 
-    __slots__ = ("events",)
+    __slots__ = ("events", "_subscriber_lists")
 
     def __init__(self) -> None:
         self.events: list[EventRecord] = []
+        self._subscriber_lists: list[list] = []
 
     def clear_events(self) -> None:
-        """Forget the events of the previous step (called by the environment context)."""
+        """Forget the events of the previous step, here and in registered subscribers (called by the context)."""
         self.events.clear()
+        for events in self._subscriber_lists:
+            events.clear()
+
+    def add_subscriber_event_list(self, events: list) -> None:
+        """Clear ``events`` (a subscriber's per-step list) together with the step's events."""
+        if not any(events is e for e in self._subscriber_lists):
+            self._subscriber_lists.append(events)
 
     def iterate_event_records(self) -> list[EventRecord]:
         """The events recorded in the current step, in dispatch order."""

@@ -73,6 +73,9 @@ class Pubsub:
         if new_subscriber in self.subscribers:
             return
         self.subscribers.append(new_subscriber)
+        events = getattr(new_subscriber, "events", None)
+        if isinstance(events, list):
+            self.event_collector.add_subscriber_event_list(events)
         for proxy in self._topics.values():
             proxy._rebuild(self.subscribers)
 
