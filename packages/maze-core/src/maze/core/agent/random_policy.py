@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Mapping
 
 import gymnasium as gym
@@ -21,7 +22,8 @@ class RandomPolicy(Policy):
     def __init__(self, action_spaces_dict: Mapping[Any, gym.spaces.Dict], seed: int | None = None) -> None:
         if not action_spaces_dict:
             raise ValueError("RandomPolicy needs the env's action_spaces_dict (got an empty mapping)")
-        self.action_spaces_dict = dict(action_spaces_dict)
+        # own copies: sampling must not share (and advance) the env's space RNGs
+        self.action_spaces_dict = {k: copy.deepcopy(v) for k, v in action_spaces_dict.items()}
         self._single_key = next(iter(self.action_spaces_dict)) if len(self.action_spaces_dict) == 1 else None
         if seed is not None:
             self.seed(seed)

@@ -199,7 +199,7 @@ class MazePluginManager:
         if caller is None:
             return []
         results = []
-        for impl in reversed(caller.get_hookimpls()):  # registration order
+        for impl in caller.get_hookimpls():  # registration order (pluggy keeps them in that order)
             try:
                 res = impl.function(**{k: kwargs[k] for k in impl.argnames})
             except Exception as exc:  # noqa: BLE001

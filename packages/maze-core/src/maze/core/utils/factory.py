@@ -135,9 +135,8 @@ class Factory(Generic[T]):
         except (TypeError, ValueError):
             return
         params = sig.parameters
-        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-            return
-        unknown = [k for k in cfg if k not in params]
+        has_var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+        unknown = [] if has_var_kw else [k for k in cfg if k not in params]
         if unknown:
             valid = [n for n, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
             raise ConfigError(

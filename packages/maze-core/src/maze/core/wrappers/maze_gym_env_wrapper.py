@@ -118,8 +118,8 @@ class GymMazeEnv(MazeEnv[GymCoreEnv]):
         if isinstance(env, str):
             try:
                 env = gym.make(env, render_mode=render_mode, disable_env_checker=True, **kwargs)
-            except gym.error.Error as exc:
-                raise ValueError(f"cannot create gymnasium env '{env}': {exc}") from exc
+            except (gym.error.Error, TypeError) as exc:
+                raise ValueError(f"cannot create gymnasium env '{env}' with arguments {kwargs}: {exc}") from exc
         elif not isinstance(env, gym.Env):
             raise TypeError(f"GymMazeEnv expects a gymnasium env id or gymnasium.Env instance, got {type(env).__name__}")
         self.gym_env = env

@@ -1,0 +1,1 @@
+"""Example third-party Maze plugin: stock replenishment env + order-up-to heuristic."""

@@ -1,0 +1,190 @@
+"""The plugin manager, hookspecs and the component registry (in-process plugins; installed ones in
+test_third_party_plugin.py)."""
+
+from __future__ import annotations
+
+import inspect
+import types
+import warnings
+
+import pytest
+
+from maze.core.plugins import (
+    Component,
+    ComponentConflictError,
+    ComponentError,
+    MazePluginManager,
+    hookimpl,
+    hookspecs,
+    import_object,
+    register_component_kind,
+)
+
+
+def _module(name: str, **hooks) -> types.ModuleType:
+    mod = types.ModuleType(name)
+    for hook_name, fn in hooks.items():
+        setattr(mod, hook_name, hookimpl(fn))
+    return mod
+
+
+def test_every_hookspec_is_documented():
+    specs = [(n, f) for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("maze_")]
+    assert len(specs) >= 15
+    for name, fn in specs:
+        doc = inspect.getdoc(fn) or ""
+        assert "Called" in doc, f"{name}: the docstring must say when it is called"
+        assert "versionadded" in doc, f"{name}: missing versionadded note"
+
+
+def test_builtin_components_resolve_by_name_and_by_path(plugin_manager):
+    from maze.core.agent.random_policy import RandomPolicy
+    from maze.core.wrappers.maze_gym_env_wrapper import make_gym_maze_env
+
+    assert plugin_manager.resolve("random_policy", "policy") is RandomPolicy
+    assert plugin_manager.resolve("random_policy") is RandomPolicy
+    assert plugin_manager.resolve("maze.core.agent.random_policy.RandomPolicy") is RandomPolicy
+    assert plugin_manager.resolve("maze.core.agent.random_policy:RandomPolicy") is RandomPolicy
+    assert plugin_manager.resolve("gym_env", "env") is make_gym_maze_env
+    assert "core" in plugin_manager.plugins
+    assert "pkg://maze.core.conf" in plugin_manager.config_search_path()
+
+
+def test_unknown_names_list_the_registered_ones(plugin_manager):
+    with pytest.raises(ComponentError) as err:
+        plugin_manager.resolve("no_such_policy", "policy")
+    assert "random_policy" in str(err.value) and "no_such_policy" in str(err.value)
+    with pytest.raises(ComponentError, match="no attribute 'Nope'"):
+        import_object("maze.core.agent.random_policy.Nope")
+    with pytest.raises(ComponentError, match="cannot import"):
+        import_object("no_such_module_xyz.Thing")
+
+
+def test_maze_register_envs_and_maze_register_policies_from_a_plugin(plugin_manager):
+    class MyPolicy:
+        pass
+
+    plugin = _module(
+        "my_plugin",
+        maze_register_envs=lambda: [Component("my_env", "maze.core.wrappers.maze_gym_env_wrapper.GymMazeEnv", help="x")],
+        maze_register_policies=lambda: [Component("my_policy", MyPolicy)],
+    )
+    plugin_manager.register(plugin, "my_plugin", "my-dist", "1.2.3")
+    assert plugin_manager.resolve("my_policy", "policy") is MyPolicy
+    entry = plugin_manager.registry.get("env", "my_env")
+    assert entry.distribution == "my-dist" and entry.version == "1.2.3"
+    assert "my_policy" in plugin_manager.describe()
+
+
+def test_maze_register_wrappers_runners_algorithms_and_components(plugin_manager):
+    plugin = _module(
+        "kinds",
+        maze_register_wrappers=lambda: [Component("MyWrapper", "maze.core.wrappers.wrapper.Wrapper")],
+        maze_register_runners=lambda: [Component("my_runner", "maze.core.rollout.sequential_rollout_runner.SequentialRolloutRunner")],
+        maze_register_algorithms=lambda: [Component("my_algo", dict, metadata={"runners": {"dev": "x.y"}})],
+        maze_register_components=lambda: [Component("my_writer", list, kind="stats_writer")],
+    )
+    plugin_manager.register(plugin, "kinds")
+    reg = plugin_manager.registry
+    assert reg.get("wrapper", "MyWrapper").component.kind == "wrapper"
+    assert reg.get("runner", "my_runner").plugin == "kinds"
+    assert reg.get("algorithm", "my_algo").component.metadata["runners"]["dev"] == "x.y"
+    assert plugin_manager.resolve("my_writer", "stats_writer") is list
+
+
+def test_a_name_registered_twice_is_an_error_naming_both_distributions(plugin_manager):
+    plugin_manager.register(_module("a", maze_register_policies=lambda: [Component("dup", dict)]), "a", "dist-a", "1.0")
+    plugin_manager.register(_module("b", maze_register_policies=lambda: [Component("dup", list)]), "b", "dist-b", "2.0")
+    with pytest.raises(ComponentConflictError) as err:
+        plugin_manager.registry  # noqa: B018
+    assert "dist-a 1.0" in str(err.value) and "dist-b 2.0" in str(err.value) and "dup" in str(err.value)
+
+
+def test_a_plugin_raising_in_a_registration_hook_is_reported_once_and_skipped(plugin_manager):
+    def boom():
+        raise RuntimeError("registration exploded")
+
+    plugin_manager.register(_module("bad", maze_register_envs=boom), "bad", "bad-dist", "0.1")
+    plugin_manager.register(_module("good", maze_register_envs=lambda: [Component("good_env", dict)]), "good")
+    with pytest.warns(RuntimeWarning, match="bad-dist 0.1.*registration exploded"):
+        registry = plugin_manager.registry
+    assert registry.get("env", "good_env").plugin == "good"
+    assert registry.get("env", "gym_env").plugin == "core"
+    failures = [f for f in plugin_manager.failures if f.name == "bad"]
+    assert len(failures) == 1 and "RuntimeError" in failures[0].error and "Traceback" in failures[0].traceback
+    assert "bad-dist" in plugin_manager.describe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a second lookup must not report again
+        plugin_manager.resolve("good_env", "env")
+
+
+def test_a_registration_hook_returning_garbage_is_reported(plugin_manager):
+    plugin_manager.register(_module("junk", maze_register_envs=lambda: ["not a component"]), "junk", "junk-dist", "0")
+    with pytest.warns(RuntimeWarning, match="Component descriptors"):
+        plugin_manager.registry  # noqa: B018
+
+
+def test_an_unknown_hook_implementation_is_an_error_of_that_plugin(plugin_manager):
+    typo = _module("typo", maze_register_envz=lambda: [])
+    with pytest.warns(RuntimeWarning, match="unknown hook 'maze_register_envz'"):
+        plugin_manager.register(typo, "typo", "typo-dist", "1")
+    assert "typo" not in plugin_manager.plugins
+
+
+def test_maze_add_hookspecs_lets_a_distribution_add_hooks_and_component_kinds(plugin_manager):
+    spec_module = types.ModuleType("gadget_specs")
+
+    @hookspecs.hookspec
+    def maze_register_gadgets():
+        """Called once; returns gadget components.
+
+        .. versionadded:: 0.1
+        """
+
+    spec_module.maze_register_gadgets = maze_register_gadgets
+
+    def add_hookspecs(pluginmanager):
+        pluginmanager.add_hookspecs(spec_module)
+        register_component_kind("gadget", "maze_register_gadgets")
+
+    plugin_manager.register(_module("gadgets", maze_add_hookspecs=add_hookspecs), "gadgets")
+    plugin_manager.register(_module("gadget_user", maze_register_gadgets=lambda: [Component("g1", tuple)]), "gadget_user")
+    assert plugin_manager.resolve("g1", "gadget") is tuple
+
+
+def test_maze_config_search_path_collects_all_plugins_in_order(plugin_manager):
+    plugin_manager.register(_module("conf_plugin", maze_config_search_path=lambda: ["pkg://somewhere.conf"]), "conf_plugin")
+    paths = plugin_manager.config_search_path()
+    assert paths[0] == "pkg://maze.core.conf" and paths[-1] == "pkg://somewhere.conf"
+
+
+def test_lifecycle_hooks_isolate_failures(plugin_manager):
+    seen = []
+
+    def ok(trainer, epoch, stats):
+        seen.append((epoch, stats["x"]))
+
+    def broken(trainer, epoch, stats):
+        raise ValueError("observer bug")
+
+    plugin_manager.register(_module("obs_ok", maze_train_epoch_end=ok), "obs_ok")
+    plugin_manager.register(_module("obs_broken", maze_train_epoch_end=broken), "obs_broken")
+    with pytest.warns(RuntimeWarning, match="observer bug"):
+        plugin_manager.call_lifecycle("maze_train_epoch_end", trainer=None, epoch=3, stats={"x": 1.5})
+    assert seen == [(3, 1.5)]
+
+
+def test_autoload_can_be_disabled(monkeypatch):
+    monkeypatch.setenv("MAZE_DISABLE_PLUGIN_AUTOLOAD", "1")
+    pm = MazePluginManager()
+    assert list(pm.plugins) == ["core"]
+    monkeypatch.setenv("MAZE_PLUGINS", "cutting2d")
+    pm = MazePluginManager()
+    assert set(pm.plugins) <= {"core", "cutting2d"}
+
+
+def test_hook_calls_can_be_traced(monkeypatch, capsys):
+    monkeypatch.setenv("MAZE_TRACE_HOOKS", "1")
+    pm = MazePluginManager()
+    pm.pm.hook.maze_register_envs()
+    assert "[maze hook] maze_register_envs" in capsys.readouterr().err
