@@ -94,7 +94,8 @@ def package(session: nox.Session, package: str) -> None:
 def lint(session: nox.Session) -> None:
     """Static checks."""
     session.install("ruff>=0.5")
-    session.run("ruff", "check", "packages", "examples", "benchmarks", "noxfile.py")
+    paths = [p for p in ("packages", "examples", "benchmarks", "scripts", "noxfile.py") if (ROOT / p).exists()]
+    session.run("ruff", "check", *paths)
 
 
 @nox.session

@@ -32,7 +32,7 @@ class CoreEnv(StructuredEnv, EventEnvMixin, SerializableEnvMixin):
     def __init__(self) -> None:
         self.context = EnvironmentContext()
         self.pubsub = Pubsub(self.context.event_service)
-        self.reward_aggregator: "RewardAggregatorInterface | None" = None
+        self.reward_aggregator: RewardAggregatorInterface | None = None
 
     @abstractmethod
     def step(self, maze_action: Any) -> tuple[Any, Any, bool, bool, dict]:
@@ -54,18 +54,18 @@ class CoreEnv(StructuredEnv, EventEnvMixin, SerializableEnvMixin):
     def agent_counts_dict(self) -> dict:
         return {0: 1}
 
-    def get_step_events(self) -> "Iterable[EventRecord]":
+    def get_step_events(self) -> Iterable[EventRecord]:
         """Events recorded during the current step."""
         return self.context.event_service.events
 
-    def get_kpi_calculator(self) -> "KpiCalculator | None":
+    def get_kpi_calculator(self) -> KpiCalculator | None:
         """Core envs do not have to support KPIs (default: ``None``)."""
         return None
 
     def get_serializable_components(self) -> dict[str, Any]:
         return {}
 
-    def get_renderer(self) -> "Renderer | None":
+    def get_renderer(self) -> Renderer | None:
         """A renderer for MazeStates of this env (``None`` if the env cannot be rendered)."""
         return None
 

@@ -12,9 +12,9 @@ class EventEnvMixin(ABC):
     """Attaches env events to the statistics system."""
 
     @abstractmethod
-    def get_step_events(self) -> Iterable["EventRecord"]:
+    def get_step_events(self) -> Iterable[EventRecord]:
         """All events recorded during the current step."""
 
     @abstractmethod
-    def get_kpi_calculator(self) -> "KpiCalculator | None":
+    def get_kpi_calculator(self) -> KpiCalculator | None:
         """A KPI calculator called at episode end, or ``None`` if the env has no KPIs."""

@@ -163,14 +163,14 @@ class MazeEnv(
 
     # ------------------------------------------------------------------ mixins
     @property
-    def maze_env(self) -> "MazeEnv":
+    def maze_env(self) -> MazeEnv:
         """The MazeEnv itself (bypasses any wrapper stack)."""
         return self
 
-    def get_step_events(self) -> "Iterable[EventRecord]":
+    def get_step_events(self) -> Iterable[EventRecord]:
         return self.core_env.get_step_events()
 
-    def get_kpi_calculator(self) -> "KpiCalculator | None":
+    def get_kpi_calculator(self) -> KpiCalculator | None:
         return self.core_env.get_kpi_calculator()
 
     def get_serializable_components(self) -> dict[str, Any]:

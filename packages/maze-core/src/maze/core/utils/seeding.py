@@ -79,7 +79,7 @@ class MazeSeeding:
         return [self.generate_agent_instance_seed() for _ in range(n_seeds)]
 
     @classmethod
-    def from_config(cls, config: dict | None) -> "MazeSeeding":
+    def from_config(cls, config: dict | None) -> MazeSeeding:
         """Build from the ``seeding`` config section (keys ``env_base_seed``, ``agent_base_seed``, ...)."""
         config = dict(config or {})
         return cls(
