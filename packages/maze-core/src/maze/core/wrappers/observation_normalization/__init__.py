@@ -1,0 +1,1 @@
+"""Observation normalization: :class:`ObservationNormalizationWrapper`, strategies and statistics utilities."""

@@ -1,0 +1,1 @@
+"""Observation pre-processing: :class:`PreProcessingWrapper` and its pre-processors."""

@@ -1,0 +1,156 @@
+"""Visualize observations as figures (TensorBoard images or PNG files)."""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from maze.core.wrappers.wrapper import Wrapper
+
+PlotFunction = Callable[..., Any]
+
+
+def plot_observations(value: list[np.ndarray], groups: tuple[str, str], **kwargs: Any) -> Any:
+    """Default plot function: images for 2-D/3-D observations (the latest sample), value distributions
+    per element for scalar and 1-D observations.
+
+    :param value: the collected observations of one (sub-step, observation key) group, oldest first.
+    :param groups: ``("step_key_<key>", observation_name)``.
+    :return: a matplotlib ``Figure`` (or ``None`` to skip the group).
+    """
+    from matplotlib.figure import Figure
+
+    if not value:
+        return None
+    step_key, name = groups
+    latest = np.asarray(value[-1])
+    fig = Figure(figsize=(6, 4))
+    if latest.ndim <= 1:
+        samples = np.stack([np.asarray(v, dtype=np.float64).reshape(-1) for v in value])
+        ax = fig.add_subplot(1, 1, 1)
+        ax.boxplot(samples, showfliers=False)
+        ax.set_xlabel("element")
+        ax.set_ylabel("value")
+    elif latest.ndim == 2 or (latest.ndim == 3 and latest.shape[-1] in (3, 4)):
+        ax = fig.add_subplot(1, 1, 1)
+        img = ax.imshow(latest if latest.ndim == 2 else _to_rgb(latest), interpolation="nearest")
+        if latest.ndim == 2:
+            fig.colorbar(img, ax=ax)
+    else:
+        channels = latest.reshape(-1, *latest.shape[-2:])[:4]
+        fig.set_size_inches(4 * len(channels), 4)
+        for i, channel in enumerate(channels):
+            ax = fig.add_subplot(1, len(channels), i + 1)
+            img = ax.imshow(channel, interpolation="nearest")
+            fig.colorbar(img, ax=ax)
+    fig.suptitle(f"{step_key} / {name}")
+    return fig
+
+
+def _to_rgb(img: np.ndarray) -> np.ndarray:
+    if np.issubdtype(img.dtype, np.integer):
+        return img.astype(np.uint8)
+    lo, hi = float(np.min(img)), float(np.max(img))
+    return (img - lo) / (hi - lo) if hi > lo else np.zeros_like(img, dtype=np.float32)
+
+
+class ObservationVisualizationWrapper(Wrapper):
+    """Collects the observations passed to the policy and renders them with a plot function, for
+    TensorBoard (IMAGES tab) or as PNG files.
+
+    Observations are collected per ``(sub-step, observation key)`` group (the latest ``max_samples``,
+    every ``collect_every``-th step). :meth:`write_observation_figures` (called by the training/rollout
+    loop at the end of an epoch, or by user code) turns each group into a figure with ``plot_function``
+    and writes it; then the buffers are cleared.
+
+    ``plot_function(value: list[np.ndarray], groups: tuple[str, str], **kwargs) -> Figure | None`` gets the
+    collected observations and ``("step_key_<key>", name)``; return ``None`` to skip a group.
+
+    :param env: the env to wrap (Dict observations; other observations are grouped as ``"observation"``).
+    :param plot_function: callable or import path; default :func:`plot_observations`.
+    :param max_samples: observations kept per group.
+    :param collect_every: collect every n-th step only (cheaper for large observations).
+    """
+
+    def __init__(self, env: Any, plot_function: PlotFunction | str | None = None, max_samples: int = 100,
+                 collect_every: int = 1) -> None:
+        super().__init__(env)
+        if isinstance(plot_function, str):
+            from maze.core.plugins.registry import import_object
+
+            plot_function = import_object(plot_function)
+        if plot_function is not None and not callable(plot_function):
+            raise TypeError(f"ObservationVisualizationWrapper: plot_function must be callable or an import path, got {plot_function!r}")
+        if int(max_samples) < 1 or int(collect_every) < 1:
+            raise ValueError(f"ObservationVisualizationWrapper: max_samples and collect_every must be >= 1, got {max_samples}, {collect_every}")
+        self.plot_function: PlotFunction = plot_function or plot_observations
+        self.max_samples = int(max_samples)
+        self.collect_every = int(collect_every)
+        self._buffers: dict[tuple[str, str], deque] = {}
+        self._count = 0
+        try:
+            keys = list(env.observation_spaces_dict)
+        except AttributeError:
+            keys = [0]
+        self._flat_key = keys[0] if len(keys) == 1 else None
+
+    def _collect(self, observation: Any) -> None:
+        self._count += 1
+        if self._count % self.collect_every:
+            return
+        step_key = self._flat_key if self._flat_key is not None else self.env.actor_id().step_key
+        items = observation.items() if isinstance(observation, dict) else (("observation", observation),)
+        for name, value in items:
+            group = (f"step_key_{step_key}", str(name))
+            buf = self._buffers.get(group)
+            if buf is None:
+                buf = self._buffers[group] = deque(maxlen=self.max_samples)
+            buf.append(np.array(value, copy=True))
+
+    def step(self, action: Any) -> tuple[Any, Any, bool, bool, dict]:
+        obs, reward, terminated, truncated, info = self.env.step(action)
+        self._collect(obs)
+        return obs, reward, terminated, truncated, info
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
+        obs, info = self.env.reset(seed=seed, options=options)
+        self._collect(obs)
+        return obs, info
+
+    def collected_observations(self) -> dict[tuple[str, str], list[np.ndarray]]:
+        """The collected observations per ``(step_key_<key>, name)`` group."""
+        return {group: list(buf) for group, buf in self._buffers.items()}
+
+    def plot_observation_figures(self, **kwargs: Any) -> dict[tuple[str, str], Any]:
+        """Figures of all groups (``plot_function`` results that are not ``None``)."""
+        figures = {}
+        for group, buf in self._buffers.items():
+            fig = self.plot_function(value=list(buf), groups=group, **kwargs)
+            if fig is not None:
+                figures[group] = fig
+        return figures
+
+    def write_observation_figures(self, summary_writer: Any = None, global_step: int = 0, output_dir: str | None = None,
+                                  clear: bool = True) -> dict[tuple[str, str], Any]:
+        """Render all groups and write them to TensorBoard (``summary_writer.add_figure``, tag
+        ``observation_visualization/<step_key>/<name>``) and/or as ``<output_dir>/observation_visualization/
+        <step_key>-<name>-<global_step>.png``; clears the buffers unless ``clear=False``.
+
+        :return: the figures by group (closed when written to TensorBoard).
+        """
+        figures = self.plot_observation_figures()
+        for (step_key, name), fig in figures.items():
+            if output_dir is not None:
+                folder = os.path.join(output_dir, "observation_visualization")
+                os.makedirs(folder, exist_ok=True)
+                safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in f"{step_key}-{name}")
+                fig.savefig(os.path.join(folder, f"{safe}-{global_step}.png"))
+            if summary_writer is not None:
+                summary_writer.add_figure(f"observation_visualization/{step_key}/{name}", fig, global_step=global_step)
+        if clear:
+            self._buffers.clear()
+        return figures
