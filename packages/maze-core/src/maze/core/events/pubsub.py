@@ -120,8 +120,15 @@ class _TopicProxy:
 
     def _rebuild(self, subscribers: list[Subscriber]) -> None:
         listeners = [s.notify_event for s in subscribers if any(issubclass(self._interface_class, i) for i in s.get_interfaces())]
-        for name, fn in self._methods.items():
-            setattr(self, name, _make_dispatch(self._interface_class, fn, self._param_names[name], self._collector.events, listeners))
+        current = self.__dict__.get("_listeners")
+        if current is None:
+            # dispatch closures are created once and share this list, so event methods captured earlier
+            # (``fire = topic.piece_discarded``) also reach subscribers registered later
+            self._listeners = listeners
+            for name, fn in self._methods.items():
+                setattr(self, name, _make_dispatch(self._interface_class, fn, self._param_names[name], self._collector.events, listeners))
+        else:
+            current[:] = listeners
 
     def __repr__(self) -> str:
         return f"<event topic {self._interface_class.__qualname__}>"

@@ -134,7 +134,7 @@ class MazePluginManager:
                 self._fail(ep.name, dist, version, "import", exc)
                 continue
             self._register_module(module, ep.name, dist, version, ep.value)
-        self._validate_hookimpls()
+        # validate only after maze_add_hookspecs: hooks such as maze_register_blocks get their spec there
         self.pm.hook.maze_add_hookspecs.call_historic(kwargs={"pluginmanager": self.pm})
         self._validate_hookimpls()
 

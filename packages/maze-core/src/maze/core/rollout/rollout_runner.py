@@ -39,8 +39,39 @@ class RolloutRunner(Runner):
         from maze.core.utils.config_utils import make_env, make_policy
 
         env = make_env(self.cfg.env, self.cfg.get("wrappers"))
+        self.prepare_normalization(env)
         policy = make_policy(self.cfg.policy, env)
         return self.run_with(env, policy)
+
+    def prepare_normalization(self, env: Any) -> Any:
+        """Observation normalization statistics: loaded from ``input_dir`` (rollouts of trained policies),
+        else taken from the config or estimated, and dumped into the output dir. ``None`` without normalization."""
+        from maze.core.wrappers.observation_normalization.observation_normalization_utils import (
+            obtain_normalization_statistics,
+        )
+
+        input_dir = self.cfg.get("input_dir") if hasattr(self.cfg, "get") else None
+        return obtain_normalization_statistics(env, input_dir=input_dir or None, output_dir=self.output_dir)
+
+    def wrap_for_recording(self, env: Any, render: bool = False) -> Any:
+        """Wrap ``env`` for the outputs this runner records in :attr:`output_dir`.
+
+        ``record_trajectory``: a :class:`TrajectoryRecordingWrapper` writing ``trajectory_data/<episode_id>.traj.zip``;
+        ``render``: a :class:`StepRenderingWrapper` saving one PNG per step into ``rendering/``.
+        """
+        import os
+
+        if render:
+            from maze.core.rendering.step_rendering_wrapper import StepRenderingWrapper
+
+            env = StepRenderingWrapper.wrap(env, output_dir=os.path.join(self.output_dir, "rendering"))
+        if self.record_trajectory:
+            from maze.core.trajectory_recording.trajectory_recording_wrapper import TrajectoryRecordingWrapper
+            from maze.core.trajectory_recording.writers.trajectory_writer_file import TrajectoryWriterFile
+
+            writer = TrajectoryWriterFile(os.path.join(self.output_dir, "trajectory_data"))
+            env = TrajectoryRecordingWrapper.wrap(env, writers=[writer])
+        return env
 
     @abstractmethod
     def run_with(self, env: Any, policy: Any) -> Any:

@@ -36,10 +36,16 @@ class SequentialRolloutRunner(RolloutRunner):
         self.results: list[EpisodeResult] = []
 
     def run_with(self, env: Any, policy: Any) -> list[EpisodeResult]:
+        env = self.wrap_for_recording(env, render=self.render)
         env_seed = self.maze_seeding.generate_env_instance_seed()
         policy.seed(self.maze_seeding.generate_agent_instance_seed())
         needs_state = policy.needs_state()
         needs_env = policy.needs_env()
+        # statistics: LogStatsWrapper("rollout_stats") + writers (console, TensorBoard, plugins), event logs
+        from maze.core.log_stats.rollout_stats import RolloutStatsLogging
+
+        stats_logging = RolloutStatsLogging(env, self.output_dir, record_event_logs=self.record_event_logs)
+        env = stats_logging.env
         self.results = []
         for episode in range(self.n_episodes):
             obs, _ = env.reset(seed=env_seed if episode == 0 else None)
@@ -56,8 +62,8 @@ class SequentialRolloutRunner(RolloutRunner):
                 obs, reward, terminated, truncated, _ = env.step(action)
                 total += float(reward)
                 steps += 1
-                if self.render:
-                    env.render()
+                if self.render and env.render_mode == "human":
+                    env.render()  # frames are saved by the StepRenderingWrapper; "human" mode also shows them
                 if self.max_episode_steps and steps >= self.max_episode_steps:
                     truncated = True
             result = EpisodeResult(episode, steps, total, bool(terminated), bool(truncated and not terminated))
@@ -67,5 +73,6 @@ class SequentialRolloutRunner(RolloutRunner):
                 f"{'terminated' if result.terminated else 'truncated'}",
                 flush=True,
             )
+        stats_logging.finish()  # prints the aggregated statistics table
         env.close()
         return self.results

@@ -1,0 +1,5 @@
+"""Observation event topic (defined in :mod:`maze.core.env.base_env_events`)."""
+
+from maze.core.env.base_env_events import ObservationEvents
+
+__all__ = ["ObservationEvents"]

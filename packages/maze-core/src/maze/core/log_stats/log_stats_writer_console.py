@@ -1,0 +1,88 @@
+"""Statistics as a fixed-layout table on the console."""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, Any
+
+import numpy as np
+
+from maze.core.log_stats.log_stats import LogStats, LogStatsWriter
+from maze.core.log_stats.log_stats_types import event_label, stat_label
+from maze.core.log_stats.reducer_functions import to_flat_array
+
+
+def format_stats_value(value: Any) -> str:
+    """Console text of a statistic: scalars with 3 decimals, value lists as ``[len:N, μ:mean]``."""
+    if isinstance(value, (bool, np.bool_)):
+        return f"{float(value):.3f}"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return f"{float(value):.3f}"
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return f"{float(value):.3f}"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        try:
+            arr = to_flat_array(value)
+            mean = f"{float(arr.mean()):.1f}" if arr.size else "nan"
+        except (TypeError, ValueError):
+            mean = "?"
+        return f"[len:{len(value)}, μ:{mean}]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {format_stats_value(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+class LogStatsWriterConsole(LogStatsWriter):
+    """Writes statistics as a table (one table per log step and prefix), mainly for inspection::
+
+         step|path                                                              |             value
+        =====|==================================================================|==================
+            1|rollout_stats  DiscreteActionEvents  action  substep_0/action     | [len:7900, μ:0.5]
+            1|rollout_stats  BaseEnvEvents         reward  mean                 |           158.000
+
+    The path column holds prefix, topic, event and statistic name (``output_name`` and group values joined by
+    ``/``); each sub-column is as wide as its longest entry plus two spaces (entries longer than
+    ``max_column_width`` are cut with ``..``). Statistics without a name show a dotted placeholder.
+
+    :param stream: where to print (default: ``sys.stdout`` at write time).
+    :param max_column_width: longest sub-column entry before it is shortened.
+    """
+
+    def __init__(self, stream: IO[str] | None = None, max_column_width: int = 40) -> None:
+        self.stream = stream
+        self.max_column_width = int(max_column_width)
+
+    def _cut(self, text: str) -> str:
+        w = self.max_column_width
+        return text if len(text) <= w else text[: w - 2] + ".."
+
+    def format_table(self, path: str | None, step: int, stats: LogStats) -> str:
+        """The table text written by :meth:`write`."""
+        rows = []
+        for key, value in stats.items():
+            topic, name = event_label(key.event)
+            label = stat_label(key)
+            rows.append([self._cut(path or ""), self._cut(topic), self._cut(name), self._cut(label), format_stats_value(value)])
+        n_cols = 4
+        widths = [max((len(r[i]) for r in rows), default=0) for i in range(n_cols)]
+        if not path:
+            widths[0] = -2  # no prefix column
+        widths = [w + 2 for w in widths]
+        path_width = max(sum(widths), len("path"))
+        value_width = max(max((len(r[4]) for r in rows), default=0), len("value")) + 1
+        lines = [
+            f"{'step':>5}|{'path':<{path_width}}|{'value':>{value_width}}",
+            f"{'=' * 5}|{'=' * path_width}|{'=' * value_width}",
+        ]
+        for r in rows:
+            label = r[3] if r[3] else "·" * (widths[3] - 2)
+            cells = "".join(f"{c:<{w}}" for c, w in zip((r[0], r[1], r[2], label), widths) if w > 0)
+            lines.append(f"{step:>5}|{cells:<{path_width}}|{r[4]:>{value_width}}")
+        return "\n".join(lines)
+
+    def write(self, path: str | None, step: int, stats: LogStats) -> None:
+        """Print the statistics table."""
+        if not stats:
+            return
+        stream = self.stream if self.stream is not None else sys.stdout
+        print(self.format_table(path, step, stats), file=stream, flush=True)
