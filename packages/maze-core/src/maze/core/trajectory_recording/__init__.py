@@ -1,0 +1,1 @@
+"""Trajectory recording: records (state and spaces form), the safe file format, writers, datasets."""

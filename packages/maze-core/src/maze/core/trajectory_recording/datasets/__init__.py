@@ -1,0 +1,1 @@
+"""Datasets of recorded trajectories (torch-free) and trajectory processors."""

@@ -1,0 +1,1 @@
+"""Trajectory records in MazeState form and in spaces form."""

@@ -1,0 +1,1 @@
+"""Helpers: recording and monitoring setups for scripts."""

@@ -1,0 +1,1 @@
+"""Trajectory writers and their registry."""
