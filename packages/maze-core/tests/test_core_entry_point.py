@@ -1,19 +1,7 @@
 """maze-core registers its plugin module under the `maze` entry-point group and it loads."""
 
-import importlib.metadata
+from maze.core.testing import assert_plugin_entry_point
 
 
 def test_core_entry_point_loads_and_is_registered():
-    from maze.core.plugins import get_plugin_manager, reset_plugin_manager
-
-    eps = [ep for ep in importlib.metadata.entry_points(group="maze") if ep.name == "core"]
-    assert len(eps) == 1 and eps[0].value == "maze.core.plugin"
-    assert eps[0].dist.metadata["Name"] == "maze-core"
-    module = eps[0].load()
-    assert module.__name__ == "maze.core.plugin"
-    reset_plugin_manager()
-    pm = get_plugin_manager()
-    info = pm.plugins["core"]
-    assert info.distribution == "maze-core" and not [f for f in pm.failures if f.name == "core"]
-    assert "pkg://maze.core.conf" in pm.config_search_path()
-    reset_plugin_manager()
+    assert_plugin_entry_point("core", "maze-core", "maze.core.plugin", config_module="maze.core.conf")
