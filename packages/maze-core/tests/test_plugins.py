@@ -152,6 +152,16 @@ def test_maze_add_hookspecs_lets_a_distribution_add_hooks_and_component_kinds(pl
     assert plugin_manager.resolve("g1", "gadget") is tuple
 
 
+def test_a_plugin_raising_in_maze_add_hookspecs_is_reported_and_skipped(plugin_manager):
+    def explode(pluginmanager):
+        raise RuntimeError("hookspec module missing")
+
+    with pytest.warns(RuntimeWarning, match="hookspec module missing"):
+        plugin_manager.register(_module("spec_bomb", maze_add_hookspecs=explode), "spec_bomb", "bomb-dist", "1")
+    assert "spec_bomb" not in plugin_manager.plugins
+    assert plugin_manager.resolve("random_policy", "policy").__name__ == "RandomPolicy"
+
+
 def test_maze_config_search_path_collects_all_plugins_in_order(plugin_manager):
     plugin_manager.register(_module("conf_plugin", maze_config_search_path=lambda: ["pkg://somewhere.conf"]), "conf_plugin")
     paths = plugin_manager.config_search_path()

@@ -33,16 +33,15 @@ hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
-@hookspec(historic=True)
+@hookspec
 def maze_add_hookspecs(pluginmanager: pluggy.PluginManager) -> None:
     """Add hook specifications contributed by a distribution.
 
-    Called once for every loaded plugin right after all ``maze`` entry points were registered and
-    before any registration hook runs. Implementations call ``pluginmanager.add_hookspecs(module)``
-    and may register new component kinds with
-    :func:`maze.core.plugins.register_component_kind`.
-
-    ``historic``: plugins registered later (e.g. in tests) still receive the call.
+    Called once per plugin: for entry-point plugins right after all ``maze`` entry points were
+    registered and before hook implementations are validated or any registration hook runs; for
+    plugins registered later in-process (tests, notebooks) right after their registration.
+    Implementations call ``pluginmanager.add_hookspecs(module)`` and may register new component kinds
+    with :func:`maze.core.plugins.register_component_kind`. A plugin raising here is reported and skipped.
 
     :param pluginmanager: the pluggy plugin manager of project ``maze``.
     :return: nothing.

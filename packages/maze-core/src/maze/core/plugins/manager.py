@@ -135,8 +135,22 @@ class MazePluginManager:
                 continue
             self._register_module(module, ep.name, dist, version, ep.value)
         # validate only after maze_add_hookspecs: hooks such as maze_register_blocks get their spec there
-        self.pm.hook.maze_add_hookspecs.call_historic(kwargs={"pluginmanager": self.pm})
+        for name in list(self.plugins):
+            self._add_hookspecs_of(name)
         self._validate_hookimpls()
+
+    def _add_hookspecs_of(self, name: str) -> None:
+        """Call one plugin's ``maze_add_hookspecs``; a plugin raising there is reported and unregistered."""
+        plugin = self.pm.get_plugin(name)
+        fn = getattr(plugin, "maze_add_hookspecs", None)
+        if fn is None:
+            return
+        try:
+            fn(pluginmanager=self.pm)
+        except Exception as exc:  # noqa: BLE001
+            info = self.plugins.get(name)
+            self._fail(name, info.distribution if info else "?", info.version if info else "?", "maze_add_hookspecs()", exc)
+            self.unregister(name)
 
     def _register_module(self, module: Any, name: str, dist: str, version: str, module_name: str) -> None:
         try:
@@ -152,6 +166,8 @@ class MazePluginManager:
     def register(self, plugin: Any, name: str, distribution: str = "(in-process)", version: str = "-") -> None:
         """Register an in-process plugin object (tests, notebooks). Invalidates the component registry."""
         self._register_module(plugin, name, distribution, version, getattr(plugin, "__name__", type(plugin).__name__))
+        if name in self.plugins:
+            self._add_hookspecs_of(name)
         self._validate_hookimpls()
 
     def unregister(self, name: str) -> None:

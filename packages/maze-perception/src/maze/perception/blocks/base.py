@@ -1,0 +1,147 @@
+"""The perception block interface: tensor dict in, tensor dict out, with shape inference."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+from torch import nn
+
+ShapeType = Sequence[int]
+
+
+class PerceptionShapeError(ValueError):
+    """A tensor shape does not match what a perception block expects (names block, keys and shapes)."""
+
+
+def as_key_list(keys: str | Sequence[str], what: str = "keys") -> list[str]:
+    """``"a"`` → ``["a"]``; sequences → list of str."""
+    if isinstance(keys, str):
+        return [keys]
+    out = [k for k in keys]
+    if not all(isinstance(k, str) for k in out):
+        raise TypeError(f"{what} must be strings, got {out!r}")
+    return out
+
+
+def as_shape_list(shapes: ShapeType | Sequence[ShapeType], n_keys: int, what: str = "in_shapes") -> list[tuple[int, ...]]:
+    """A single shape (sequence of ints) or a list of shapes → list of int tuples (one per key)."""
+    items = list(shapes)
+    if all(isinstance(s, (int,)) or (hasattr(s, "__index__") and not hasattr(s, "__len__")) for s in items):
+        if n_keys != 1:
+            raise PerceptionShapeError(f"{what}: got the single shape {tuple(items)} for {n_keys} keys; give one shape per key")
+        return [tuple(int(s) for s in items)]
+    out = [tuple(int(d) for d in s) for s in items]
+    if len(out) != n_keys:
+        raise PerceptionShapeError(f"{what}: got {len(out)} shapes {out} for {n_keys} keys")
+    return out
+
+
+def resolve_non_lin(non_lin: str | type[nn.Module] | nn.Module) -> type[nn.Module]:
+    """A non-linearity given as class, import path (``torch.nn.ReLU``) or torch.nn name (``ReLU``) → the class."""
+    if isinstance(non_lin, type) and issubclass(non_lin, nn.Module):
+        return non_lin
+    if isinstance(non_lin, nn.Module):
+        return type(non_lin)
+    if isinstance(non_lin, str):
+        cls = getattr(nn, non_lin, None) if "." not in non_lin else None
+        if cls is None:
+            from maze.core.plugins.registry import ComponentError, import_object
+
+            try:
+                cls = import_object(non_lin)
+            except ComponentError as exc:
+                raise ValueError(f"non_lin {non_lin!r} cannot be imported: {exc}") from exc
+        if isinstance(cls, type) and issubclass(cls, nn.Module):
+            return cls
+    raise ValueError(f"non_lin must be a torch.nn.Module class or its import path (e.g. 'torch.nn.ReLU'), got {non_lin!r}")
+
+
+class PerceptionBlock(nn.Module):
+    """Interface of all perception blocks: maps M input tensors to N output tensors, both held in
+    dictionaries with unique keys.
+
+    Shapes given to and reported by blocks are *per-sample* shapes, without batch (or batch and time)
+    dimensions; :meth:`out_shapes` infers the output shapes with a forward pass of a dummy batch.
+
+    Dimension arguments of blocks (``concat_dim``, ``slice_dim``...) index the full tensor; use
+    negative indices so a block works for any number of leading batch dimensions.
+
+    :param in_keys: key(s) identifying the input tensors.
+    :param out_keys: key(s) identifying the output tensors.
+    :param in_shapes: one shape per input key (a single shape is accepted for a single key).
+    """
+
+    def __init__(self, in_keys: str | Sequence[str], out_keys: str | Sequence[str], in_shapes: ShapeType | Sequence[ShapeType]) -> None:
+        super().__init__()
+        self.in_keys = as_key_list(in_keys, "in_keys")
+        self.out_keys = as_key_list(out_keys, "out_keys")
+        self.in_shapes = as_shape_list(in_shapes, len(self.in_keys))
+        self._out_shapes_cache: list[tuple[int, ...]] | None = None
+
+    @abstractmethod
+    def forward(self, block_input: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Forward pass: reads ``self.in_keys`` from ``block_input`` and returns ``self.out_keys``."""
+
+    @property
+    def block_name(self) -> str:
+        """A readable identifier used in error messages: ``DenseBlock(out_keys=['latent'])``."""
+        return f"{type(self).__name__}(out_keys={self.out_keys})"
+
+    def _get_input(self, block_input: dict[str, torch.Tensor], key: str) -> torch.Tensor:
+        try:
+            return block_input[key]
+        except KeyError:
+            raise KeyError(f"{self.block_name}: input key {key!r} missing; got keys {sorted(block_input)}, expected in_keys {self.in_keys}") from None
+
+    def dummy_input(self, batch_size: int = 1) -> dict[str, torch.Tensor]:
+        """Zero tensors of shape ``(batch_size, *in_shape)`` for every input key."""
+        return {k: torch.zeros((batch_size, *s)) for k, s in zip(self.in_keys, self.in_shapes)}
+
+    def out_shapes(self) -> list[tuple[int, ...]]:
+        """Output shapes (per sample, one per out key), inferred with a forward pass of a dummy batch.
+
+        :raises PerceptionShapeError: naming the block, its input keys and shapes when inference fails.
+        """
+        if self._out_shapes_cache is None:
+            was_training = self.training
+            try:
+                self.eval()
+                with torch.no_grad():
+                    out = self.forward(self.dummy_input(1))
+            except PerceptionShapeError:
+                raise
+            except Exception as exc:
+                raise PerceptionShapeError(
+                    f"{self.block_name}: shape inference failed for in_keys {self.in_keys} with in_shapes {self.in_shapes}: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+            finally:
+                self.train(was_training)
+            missing = [k for k in self.out_keys if k not in out]
+            if missing:
+                raise PerceptionShapeError(f"{self.block_name}: forward did not return out_keys {missing}")
+            self._out_shapes_cache = [tuple(out[k].shape[1:]) for k in self.out_keys]
+        return list(self._out_shapes_cache)
+
+    def get_num_of_parameters(self) -> int:
+        """Total number of parameters of the block."""
+        return sum(p.numel() for p in self.parameters())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}\nOut Shapes: {self.out_shapes()}"
+
+
+def check_int_list(value: Any, name: str, block: str) -> list[int]:
+    """Validate a list of positive ints (hidden units/channels) with a clear error."""
+    if isinstance(value, int):
+        value = [value]
+    try:
+        out = [int(v) for v in value]
+    except (TypeError, ValueError):
+        raise ValueError(f"{block}: {name} must be a list of positive ints, got {value!r}") from None
+    if not out or any(v <= 0 for v in out):
+        raise ValueError(f"{block}: {name} must be a non-empty list of positive ints, got {value!r}")
+    return out

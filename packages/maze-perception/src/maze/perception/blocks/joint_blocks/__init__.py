@@ -1,0 +1,1 @@
+"""Joint perception blocks combining several blocks."""

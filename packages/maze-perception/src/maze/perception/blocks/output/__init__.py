@@ -1,0 +1,1 @@
+"""Output blocks (logits and values)."""

@@ -1,0 +1,1 @@
+"""Built-in networks usable with the CustomModelComposer."""
