@@ -88,6 +88,10 @@ def test_masked_random_policy_never_samples_masked_actions():
     mask = np.array([0, 1, 0, 1, 0])
     picks = {int(policy.compute_action({"piece_mask": mask})["piece"]) for _ in range(200)}
     assert picks == {1, 3}
+    declared = MaskedRandomPolicy(spaces, seed=3, action_mask_keys={"piece": "inventory_mask"})
+    assert {int(declared.compute_action({"inventory_mask": mask})["piece"]) for _ in range(100)} == {1, 3}
+    explicit = MaskedRandomPolicy(spaces, mask_keys={"piece": "m"}, action_mask_keys={"piece": "inventory_mask"})
+    assert explicit.mask_keys == {"piece": "m"}
     with pytest.raises(ValueError, match="3 entries but action 'piece' has 5"):
         policy.compute_action({"piece_mask": np.ones(3)})
 

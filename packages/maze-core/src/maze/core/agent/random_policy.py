@@ -54,16 +54,17 @@ class MaskedRandomPolicy(RandomPolicy):
     """Random policy that samples only actions allowed by masks in the observation.
 
     :param action_spaces_dict: ``{step_key: gymnasium Dict space}``.
-    :param mask_keys: ``{action_key: observation_mask_key}``; by default an action key ``k`` is masked by
-        the observation key ``k + "_mask"`` when present. Masks are 0/1 vectors over ``Discrete`` (or
-        ``MultiBinary``) actions.
+    :param mask_keys: ``{action_key: observation_mask_key}``; overrides the env's declaration.
     :param seed: optional seed.
+    :param action_mask_keys: the env's own ``{action_key: observation_mask_key}`` declaration (its
+        ``action_mask_keys`` attribute; the runners pass it). Action keys in neither mapping are masked by
+        the observation key ``k + "_mask"`` when present. Masks are 0/1 vectors over ``Discrete`` actions.
     """
 
     def __init__(self, action_spaces_dict: Mapping[Any, gym.spaces.Dict], mask_keys: Mapping[str, str] | None = None,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, action_mask_keys: Mapping[str, str] | None = None) -> None:
         super().__init__(action_spaces_dict, seed=None)
-        self.mask_keys = dict(mask_keys or {})
+        self.mask_keys = {**dict(action_mask_keys or {}), **dict(mask_keys or {})}
         self.rng = np.random.default_rng(seed)
         if seed is not None:
             self.seed(seed)

@@ -42,6 +42,7 @@ def make_policy(policy_config: Any, env: Any, call_plugins: bool = True) -> Any:
             "action_spaces_dict": env.action_spaces_dict,
             "observation_spaces_dict": env.observation_spaces_dict,
             "agent_counts_dict": env.agent_counts_dict,
+            "action_mask_keys": getattr(env, "action_mask_keys", None),
         },
     )
     if call_plugins:

@@ -1,0 +1,1 @@
+"""Cutting-2D environments: core env, inventory, events, KPIs, MazeEnvs and structured variants."""

@@ -1,0 +1,1 @@
+"""Heuristic policies for the Cutting-2D envs."""

@@ -1,0 +1,1 @@
+"""Reward aggregators of the Cutting-2D envs."""

@@ -1,0 +1,1 @@
+"""Observation and action conversions of the Cutting-2D envs."""
