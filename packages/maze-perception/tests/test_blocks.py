@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 import pytest
 import torch
-from conftest import assert_valid_pdf, assert_valid_png
+from perception_picture_checks import assert_valid_pdf, assert_valid_png
 
 from maze.perception import blocks as B
 from maze.perception.blocks import InferenceBlock, InferenceGraph, PerceptionShapeError

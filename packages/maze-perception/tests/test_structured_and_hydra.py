@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import assert_valid_png
 from gymnasium import spaces
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
+from perception_picture_checks import assert_valid_png
 
 from maze.core.env.structured_env import ActorID
 from maze.core.utils.factory import ConfigError, Factory

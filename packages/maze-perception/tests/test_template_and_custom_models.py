@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 import yaml
-from conftest import assert_valid_pdf, assert_valid_png
 from gymnasium import spaces
+from perception_picture_checks import assert_valid_pdf, assert_valid_png
 
 from maze.core.utils.factory import ConfigError, Factory
 from maze.perception.models.model_composer import BaseModelComposer
