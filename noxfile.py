@@ -37,7 +37,7 @@ DEPENDS = {
     "maze-rllib-bridge": ["maze-core", "maze-perception", "maze-train"],
 }
 NEEDS_TORCH = {"maze-perception", "maze-train", "maze-rllib-bridge"}
-TEST_DEPS = ["pytest>=7", "pytest-xdist>=3", "tensorboard>=2.12"]
+TEST_DEPS = ["pytest>=7", "pytest-xdist>=3", "tensorboard>=2.12", "hatchling>=1.18"]
 
 nox.options.sessions = ["lint", "core", "tests"]
 nox.options.reuse_existing_virtualenvs = True

@@ -1,0 +1,82 @@
+"""All envs in the main process, stepped one after the other (the ``dev`` run mode)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from maze.core.env.structured_env import ActorID
+from maze.train.parallelization.vector_env.vector_env import (
+    EnvFactory,
+    StructuredVectorEnv,
+    VectorEnvError,
+    episode_stats_of,
+    split_actions,
+    stack_observations,
+)
+
+
+class SequentialVectorEnv(StructuredVectorEnv):
+    """Vector env whose envs live in this process (no IPC; best for cheap envs like CartPole).
+
+    :param env_factories: one callable per env returning a (possibly wrapped) MazeEnv.
+    :param logging_prefix: statistics prefix (``"train"``/``"eval"``).
+    """
+
+    def __init__(self, env_factories: Sequence[EnvFactory], logging_prefix: str | None = None) -> None:
+        super().__init__(len(env_factories), logging_prefix)
+        self.envs = []
+        for i, factory in enumerate(env_factories):
+            try:
+                self.envs.append(factory())
+            except Exception as exc:
+                raise VectorEnvError(f"creating env {i} of {type(self).__name__} failed: {exc!r}") from exc
+        self._actor_ids = [ActorID(0, 0)] * self.n_envs
+        self._rewards = np.zeros(self.n_envs, dtype=np.float64)
+        self._terminated = np.zeros(self.n_envs, dtype=bool)
+        self._truncated = np.zeros(self.n_envs, dtype=bool)
+        self._obs: list[dict[str, Any]] = [None] * self.n_envs  # type: ignore[list-item]
+
+    def reset(self) -> dict[str, np.ndarray]:
+        seeds = self._take_seeds()
+        for i, env in enumerate(self.envs):
+            self._obs[i], _ = env.reset(seed=seeds[i])
+            self._actor_ids[i] = env.actor_id()
+        return stack_observations(self._obs)
+
+    def step(self, actions: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, list[dict]]:
+        per_env = split_actions(actions, self.n_envs)
+        infos: list[dict] = []
+        rewards, terminated, truncated = self._rewards, self._terminated, self._truncated
+        for i, env in enumerate(self.envs):
+            obs, rew, term, trunc, info = env.step(per_env[i])
+            rewards[i] = rew
+            terminated[i] = term
+            truncated[i] = trunc
+            if term or trunc:
+                info = dict(info)
+                info["final_observation"] = obs
+                info["final_actor_id"] = env.actor_id()
+                info["episode_stats"] = episode_stats_of(env)
+                obs, _ = env.reset()
+            self._obs[i] = obs
+            self._actor_ids[i] = env.actor_id()
+            infos.append(info)
+        return stack_observations(self._obs), rewards.copy(), terminated.copy(), truncated.copy(), infos
+
+    def close(self) -> None:
+        for env in self.envs:
+            env.close()
+
+    @property
+    def action_spaces_dict(self) -> dict:
+        return self.envs[0].action_spaces_dict
+
+    @property
+    def observation_spaces_dict(self) -> dict:
+        return self.envs[0].observation_spaces_dict
+
+    @property
+    def agent_counts_dict(self) -> dict:
+        return self.envs[0].agent_counts_dict

@@ -1,0 +1,409 @@
+"""Synchronous multi-step actor-critic training loop shared by A2C and PPO.
+
+One *update* = collect a rollout of ``n_rollout_steps`` (sub-)steps from every env of the vector env
+(:func:`~maze.train.trainers.common.actor_critic.rollout.collect_rollout`), compute values, advantages and
+returns (:meth:`MultiStepActorCritic.prepare_batch`), then optimize (:meth:`MultiStepActorCritic.update`,
+implemented by A2C/PPO). An *epoch* = ``epoch_length`` updates followed by evaluation, best-model
+selection, a checkpoint and early stopping.
+
+Structured envs: every actor (sub-step key, agent) has its own policy network or shares one
+(:class:`~maze.train.agent.torch_policy.TorchPolicy` decides), and the critic is per sub-step, shared or
+delta. The envs of the vector env act in lock-step, so each rollout step has one actor; advantages are
+computed over the sub-step sequence (discounting per sub-step).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from abc import abstractmethod
+from typing import Any
+
+import numpy as np
+import torch
+
+from maze.core.env.structured_env import ActorID
+from maze.train.agent.torch_actor_critic import TorchActorCritic
+from maze.train.agent.torch_state_critic import TorchSharedStateCritic
+from maze.train.trainers.common.actor_critic.actor_critic_algorithm_config import ActorCriticAlgorithmConfig
+from maze.train.trainers.common.actor_critic.rollout import (
+    CriticObservationMerger,
+    EnvStatsCollector,
+    EpisodeTracker,
+    RolloutBatch,
+    collect_rollout,
+    compute_gae,
+)
+from maze.train.trainers.common.evaluators.evaluator import Evaluator
+from maze.train.trainers.common.evaluators.rollout_evaluator import episode_stats
+from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
+from maze.train.trainers.common.trainer import ProgressBar, StatsWriter, Trainer
+from maze.train.utils.train_utils import to_tensor_dict
+
+EVENTS = "MultiStepActorCriticEvents"
+
+
+def make_adam(params: list[torch.Tensor], lr: float) -> torch.optim.Optimizer:
+    """Adam (eps 1e-5) with the fused kernel where available (much less per-step overhead on small nets)."""
+    try:
+        return torch.optim.Adam(params, lr=lr, eps=1e-5, fused=True)
+    except (RuntimeError, TypeError, ValueError):
+        return torch.optim.Adam(params, lr=lr, eps=1e-5, foreach=True)
+
+
+class GroupData:
+    """Training tensors of one actor (all rollout steps in which it acted, flattened over time and envs)."""
+
+    def __init__(self, actor_id: ActorID, observations: dict[str, torch.Tensor], actions: dict[str, torch.Tensor],
+                 log_probs: torch.Tensor, advantages: torch.Tensor, returns: torch.Tensor,
+                 prev_values: torch.Tensor | None, critic_observations: dict[str, torch.Tensor] | None = None) -> None:
+        self.actor_id = actor_id
+        self.critic_observations = critic_observations
+        self.observations = observations
+        self.actions = actions
+        self.log_probs = log_probs
+        self.advantages = advantages
+        self.returns = returns
+        self.prev_values = prev_values
+
+    def __len__(self) -> int:
+        return int(self.log_probs.shape[0])
+
+    def subset(self, idx: torch.Tensor) -> GroupData:
+        return GroupData(
+            self.actor_id,
+            {k: v[idx] for k, v in self.observations.items()},
+            {k: v[idx] for k, v in self.actions.items()},
+            self.log_probs[idx], self.advantages[idx], self.returns[idx],
+            None if self.prev_values is None else self.prev_values[idx],
+            None if self.critic_observations is None else {k: v[idx] for k, v in self.critic_observations.items()},
+        )
+
+
+class MultiStepActorCritic(Trainer):
+    """Base class of the multi-step actor-critic trainers (A2C, PPO).
+
+    :param algorithm_config: the algorithm parameters.
+    :param env: the training vector env (:class:`~maze.train.parallelization.vector_env.vector_env.StructuredVectorEnv`).
+    :param model: policy and critic.
+    :param evaluator: evaluator run after every epoch (None: the epoch's training reward is used for model selection).
+    :param model_selection: best-model selection notified with the training reward when there is no evaluator
+        (an evaluator carries its own model selection).
+    :param initial_state: path of a checkpoint/state dict to start from.
+    :param stats_writers: callables receiving ``(epoch, flat_stats)`` every epoch.
+    :param seed: seed for torch (sampling, minibatch shuffling) and the env seeds.
+    """
+
+    def __init__(self, algorithm_config: ActorCriticAlgorithmConfig, env: Any, model: TorchActorCritic,
+                 evaluator: Evaluator | None = None, model_selection: BestModelSelection | None = None,
+                 initial_state: str | None = None, stats_writers: list[StatsWriter] | None = None,
+                 seed: int | None = None) -> None:
+        self.algorithm_config = algorithm_config
+        self.env = env
+        self.model = model
+        self.evaluator = evaluator
+        self.model_selection = model_selection
+        self.stats_writers = list(stats_writers or [])
+        self.device = algorithm_config.device
+        self.model.to(self.device)
+        self._params = list(self.model.parameters())
+        self.optimizer = make_adam(self._params, algorithm_config.lr)
+        self.epoch = 0
+        self.n_updates = 0
+        self.env_steps = 0
+        self.seed = seed
+        if seed is not None:
+            torch.manual_seed(int(seed))
+            env.seed(int(seed))
+        self._obs: dict[str, np.ndarray] | None = None
+        self._tracker = EpisodeTracker(env.n_envs)
+        self._env_stats = EnvStatsCollector()
+        self._first_step_key = next(iter(env.action_spaces_dict))
+        self._prev_value_carry: np.ndarray | None = None
+        self._merger = self._make_merger()
+        self.stopped_early = False
+        if initial_state is not None:
+            self.load_state(initial_state)
+
+    def _make_merger(self) -> CriticObservationMerger | None:
+        """A shared critic of a structured env whose sub-steps have different observation keys sees their union."""
+        spaces = self.env.observation_spaces_dict
+        if not isinstance(self.model.critic, TorchSharedStateCritic) or len(spaces) < 2:
+            return None
+        union: dict[str, Any] = {}
+        for space in spaces.values():
+            union.update(space.spaces)
+        if all(set(space.spaces) == set(union) for space in spaces.values()):
+            return None
+        return CriticObservationMerger(self.env.n_envs, union)
+
+    # ------------------------------------------------------------------ state
+    def state_dict(self) -> dict[str, Any]:
+        state = {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "epoch": self.epoch,
+            "n_updates": self.n_updates,
+            "env_steps": self.env_steps,
+            "trainer_kind": "actor_critic",
+        }
+        selection = self._model_selection()
+        if selection is not None:
+            state["model_selection"] = selection.state_dict()
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load a full checkpoint (``model``/``optimizer``/counters) or a bare model state dict."""
+        if "model" in state_dict:
+            self.model.load_state_dict(state_dict["model"])
+            if "optimizer" in state_dict:
+                self.optimizer.load_state_dict(state_dict["optimizer"])
+            self.epoch = int(state_dict.get("epoch", 0))
+            self.n_updates = int(state_dict.get("n_updates", 0))
+            self.env_steps = int(state_dict.get("env_steps", 0))
+            selection = self._model_selection()
+            if selection is not None and "model_selection" in state_dict:
+                selection.load_state_dict(state_dict["model_selection"])
+        else:
+            self.model.load_state_dict(state_dict)
+
+    def _model_selection(self) -> BestModelSelection | None:
+        selection = getattr(self.evaluator, "model_selection", None) or self.model_selection
+        return selection if isinstance(selection, BestModelSelection) else None
+
+    # ------------------------------------------------------------------ schedules
+    def _progress_remaining(self) -> float:
+        cfg = self.algorithm_config
+        total = cfg.n_epochs * cfg.epoch_length
+        return max(0.0, 1.0 - self.n_updates / total) if total > 0 else 1.0
+
+    def _apply_lr_schedule(self) -> float:
+        cfg = self.algorithm_config
+        lr = cfg.lr * (self._progress_remaining() if cfg.lr_schedule == "linear" else 1.0)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        return lr
+
+    # ------------------------------------------------------------------ rollout + preparation
+    def collect(self) -> RolloutBatch:
+        """Collect one rollout with the current policy."""
+        if self._obs is None:
+            self._obs = self.env.reset()
+        batch = collect_rollout(self.env, self.model.policy, self.algorithm_config.n_rollout_steps, self._obs,
+                                self._tracker, self.device, self._merger, self._env_stats)
+        self._obs = batch.last_observation
+        self.env_steps += batch.n_env_steps
+        return batch
+
+    def _predict_values(self, observations: dict[str, np.ndarray], actor_id: ActorID,
+                        prev_values: np.ndarray | None) -> np.ndarray:
+        critic = self.model.critic
+        prev = None if prev_values is None else torch.as_tensor(prev_values, dtype=torch.float32, device=self.device)
+        pred = critic.predict_value(to_tensor_dict(observations, self.device), actor_id.step_key, prev)
+        return critic.to_value(pred).detach().cpu().numpy().astype(np.float64)
+
+    def _needs_prev(self, actor_id: ActorID) -> bool:
+        return bool(self.model.critic.is_delta) and actor_id.step_key != self._first_step_key
+
+    def prepare_batch(self, batch: RolloutBatch) -> dict[ActorID, GroupData]:
+        """Compute values (batched per actor), bootstrap values and GAE; return training tensors per actor."""
+        cfg = self.algorithm_config
+        T = len(batch)
+        rewards = np.stack(batch.rewards).astype(np.float64)
+        terminated = np.stack(batch.terminated)
+        truncated = np.stack(batch.truncated)
+        n_envs = rewards.shape[1]
+        values = np.zeros((T, n_envs))
+        groups = batch.groups()
+        critic_obs = batch.critic_observations if batch.critic_observations is not None else batch.observations
+        last_critic_obs = batch.last_critic_observation if batch.critic_observations is not None else batch.last_observation
+        with torch.no_grad():
+            if self.model.critic.is_delta:
+                for t in range(T):  # sequential: each sub-step's value depends on the previous one
+                    aid = batch.actor_ids[t]
+                    prev = None
+                    if self._needs_prev(aid):
+                        prev = values[t - 1] if t > 0 else self._prev_value_carry
+                    values[t] = self._predict_values(critic_obs[t], aid, prev)
+                self._prev_value_carry = values[T - 1].copy()
+            else:
+                for aid, ts in groups.items():
+                    obs = {k: np.concatenate([critic_obs[t][k] for t in ts]) for k in critic_obs[ts[0]]}
+                    values[ts] = self._predict_values(obs, aid, None).reshape(len(ts), n_envs)
+            next_values = np.empty_like(values)
+            next_values[:-1] = values[1:]
+            last_prev = values[T - 1] if self._needs_prev(batch.last_actor_id) else None
+            next_values[-1] = self._predict_values(last_critic_obs, batch.last_actor_id, last_prev)
+            for j, (t, i, final_obs, final_aid) in enumerate(batch.final_observations):
+                prev = values[t, i:i + 1] if self._needs_prev(final_aid) else None
+                if batch.final_critic_observations is not None:
+                    final_obs = batch.final_critic_observations[j]
+                obs = {k: np.asarray(v)[None] for k, v in final_obs.items()}
+                next_values[t, i] = self._predict_values(obs, final_aid, prev)[0]
+        advantages, returns = compute_gae(rewards, values, next_values, terminated, truncated, cfg.gamma, cfg.gae_lambda)
+        batch.values, batch.advantages, batch.returns = values, advantages, returns
+
+        out: dict[ActorID, GroupData] = {}
+        log_probs = np.stack(batch.log_probs)
+        for aid, ts in groups.items():
+            obs = {k: np.concatenate([batch.observations[t][k] for t in ts]) for k in batch.observations[ts[0]]}
+            if batch.critic_observations is not None:
+                obs_c = {k: np.concatenate([critic_obs[t][k] for t in ts]) for k in critic_obs[ts[0]]}
+                critic_tensors = to_tensor_dict(obs_c, self.device)
+            else:
+                critic_tensors = None
+            act = {k: np.concatenate([batch.actions[t][k] for t in ts]) for k in batch.actions[ts[0]]}
+            adv = advantages[ts].reshape(-1)
+            if cfg.normalize_advantages and adv.size > 1:
+                adv = (adv - adv.mean()) / (adv.std() + 1e-8)
+            prev_values = None
+            if self._needs_prev(aid):
+                prev = np.stack([values[t - 1] if t > 0 else (self._prev_value_carry if self._prev_value_carry is not None
+                                                                else np.zeros(n_envs)) for t in ts])
+                prev_values = torch.as_tensor(prev.reshape(-1), dtype=torch.float32, device=self.device)
+            out[aid] = GroupData(
+                aid,
+                to_tensor_dict(obs, self.device),
+                to_tensor_dict(act, self.device),
+                torch.as_tensor(log_probs[ts].reshape(-1), dtype=torch.float32, device=self.device),
+                torch.as_tensor(adv, dtype=torch.float32, device=self.device),
+                torch.as_tensor(returns[ts].reshape(-1), dtype=torch.float32, device=self.device),
+                prev_values,
+                critic_tensors,
+            )
+        return out
+
+    # ------------------------------------------------------------------ losses shared by A2C and PPO
+    def evaluate_group(self, data: GroupData) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Log-probs of the taken actions, entropies and value predictions (in prediction space) for ``data``."""
+        out = self.model.policy.compute_substep_policy_output(data.observations, data.actor_id)
+        log_probs = out.log_probs_for_actions(data.actions)
+        entropy = out.entropy
+        critic_obs = data.critic_observations if data.critic_observations is not None else data.observations
+        value_pred = self.model.critic.predict_value(critic_obs, data.actor_id.step_key, data.prev_values)
+        return log_probs, entropy, value_pred
+
+    def value_loss(self, value_pred: torch.Tensor, returns: torch.Tensor) -> torch.Tensor:
+        """Mean squared error between predictions and (transformed) returns."""
+        target = self.model.critic.to_prediction_target(returns)
+        return torch.nn.functional.mse_loss(value_pred, target)
+
+    def optimizer_step(self, loss: torch.Tensor) -> float:
+        """Backward pass, NaN guard, gradient clipping and optimizer step; returns the gradient norm."""
+        if not math.isfinite(loss.item()):
+            self._check_finite(self.epoch, "loss", loss)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        params = [p for p in self._params if p.grad is not None]
+        max_norm = self.algorithm_config.max_grad_norm
+        grad_norm = torch.nn.utils.clip_grad_norm_(params, max_norm if max_norm > 0 else math.inf)
+        if not math.isfinite(grad_norm.item()):
+            self._check_finite(self.epoch, "gradient norm", grad_norm)
+        self.optimizer.step()
+        return grad_norm.item()
+
+    @abstractmethod
+    def update(self, groups: dict[ActorID, GroupData], train_policy: bool) -> dict[str, float]:
+        """Optimize policy and critic on a prepared batch; returns flat statistics (without prefix)."""
+
+    # ------------------------------------------------------------------ training loop
+    def train(self, n_epochs: int | None = None) -> dict[str, float]:
+        """Train until epoch ``algorithm_config.n_epochs`` (0 = until early stopping) or ``n_epochs`` more epochs.
+
+        Resumed trainers continue at their epoch counter. Returns the statistics of the last epoch.
+        """
+        cfg = self.algorithm_config
+        if n_epochs is None:  # the configured total (a resumed run continues up to it)
+            end_epoch = math.inf if cfg.n_epochs == 0 else cfg.n_epochs
+        else:  # this many more epochs
+            end_epoch = math.inf if int(n_epochs) == 0 else self.epoch + int(n_epochs)
+        self.model.train()
+        self._call_hook("maze_train_start", config=self.run_config)
+        stats: dict[str, float] = {}
+        try:
+            while self.epoch < end_epoch:
+                stats = self.train_epoch()
+                if self._early_stop():
+                    self.stopped_early = True
+                    print(f"Early stopping: no improvement for {cfg.patience} epochs", flush=True)
+                    break
+        finally:
+            self._call_hook("maze_train_end", stats=stats)
+        return stats
+
+    def train_epoch(self) -> dict[str, float]:
+        """One epoch: ``epoch_length`` updates, statistics, evaluation, checkpoint."""
+        cfg = self.algorithm_config
+        epoch = self.epoch
+        t_epoch = time.perf_counter()
+        t_rollout = t_update = 0.0
+        steps_before = self.env_steps
+        sums: dict[str, float] = {}
+        train_policy = epoch >= cfg.critic_burn_in_epochs
+        bar = ProgressBar(cfg.epoch_length, f"epoch {epoch}", self.progress_bar)
+        lr = cfg.lr
+        sampled_actions: dict[str, list[np.ndarray]] = {}
+        for i in range(cfg.epoch_length):
+            lr = self._apply_lr_schedule()
+            t0 = time.perf_counter()
+            batch = self.collect()
+            t1 = time.perf_counter()
+            for aid, actions in zip(batch.actor_ids, batch.actions):  # action histograms (cheap: array refs)
+                for head, value in actions.items():
+                    sampled_actions.setdefault(f"substep_{aid.step_key}/{head}", []).append(value)
+            groups = self.prepare_batch(batch)
+            update_stats = self.update(groups, train_policy)
+            t2 = time.perf_counter()
+            t_rollout += t1 - t0
+            t_update += t2 - t1
+            self.n_updates += 1
+            for k, v in update_stats.items():
+                sums[k] = sums.get(k, 0.0) + v
+            bar.update(i + 1)
+        elapsed = time.perf_counter() - t_epoch
+        prefix = f"train_{EVENTS}"
+        stats = {f"{prefix}/{k}": v / cfg.epoch_length for k, v in sums.items()}
+        stats[f"{prefix}/learning_rate"] = lr
+        stats[f"{prefix}/time_rollout"] = t_rollout
+        stats[f"{prefix}/time_update"] = t_update
+        stats[f"{prefix}/time_epoch"] = elapsed
+        stats[f"{prefix}/env_steps_per_second"] = (self.env_steps - steps_before) / max(elapsed, 1e-9)
+        stats[f"{prefix}/total_env_steps"] = float(self.env_steps)
+        for name, values in sampled_actions.items():  # TensorBoard histograms, console "[len:N, μ:mean]"
+            topic = "DiscreteActionEvents" if np.issubdtype(values[0].dtype, np.integer) else "ContinuousActionEvents"
+            stats[f"train_{topic}/action/{name}"] = np.concatenate(values).reshape(-1)
+        returns, lengths = self._tracker.pop()
+        stats.update(episode_stats(returns, lengths, "train"))
+        stats.update(self._env_stats.pop("train"))  # env events/KPIs (LogStatsWrapper) override the plain counts
+
+        if self.evaluator is not None:
+            stats.update(self.evaluator.evaluate(self.model.policy))
+        elif self.model_selection is not None and returns:
+            self.model_selection.update(float(np.mean(returns)))
+        self.epoch += 1
+        self._write_stats(epoch, stats)
+        self.save_checkpoint()
+        self._call_hook("maze_train_epoch_end", epoch=epoch, stats=stats)
+        return stats
+
+    def _early_stop(self) -> bool:
+        patience = self.algorithm_config.patience
+        selection = self._model_selection()
+        return bool(patience) and selection is not None and selection.last_improvement >= patience
+
+    def evaluate(self, deterministic: bool = True, repeats: int | None = None) -> dict[str, float]:
+        """Run the evaluator now (optionally overriding its determinism and number of episodes)."""
+        if self.evaluator is None:
+            raise ValueError("this trainer has no evaluator")
+        old = (getattr(self.evaluator, "deterministic", None), getattr(self.evaluator, "n_episodes", None))
+        if old[0] is not None:
+            self.evaluator.deterministic = deterministic
+        if repeats is not None and old[1] is not None:
+            self.evaluator.n_episodes = int(repeats)
+        try:
+            return self.evaluator.evaluate(self.model.policy)
+        finally:
+            if old[0] is not None:
+                self.evaluator.deterministic = old[0]
+            if old[1] is not None:
+                self.evaluator.n_episodes = old[1]

@@ -1,0 +1,80 @@
+"""Small helpers shared by trainers: dict stacking, tensor conversion, gradient norms."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import torch
+
+
+def stack_numpy_dict_list(dict_list: Sequence[Mapping[str, Any]], expand: bool = False) -> dict[str, np.ndarray]:
+    """Stack a list of identical dicts of arrays: ``[{a: 1}, {a: 2}]`` → ``{a: array([1, 2])}``.
+
+    :param dict_list: dicts with the same keys.
+    :param expand: kept for API compatibility: stacking always adds the leading dimension.
+    :return: the stacked dict.
+    """
+    if not dict_list:
+        return {}
+    first = dict_list[0]
+    return {key: np.stack([d[key] for d in dict_list]) for key in first}
+
+
+def unstack_numpy_list_dict(list_dict: Mapping[str, np.ndarray]) -> list[dict[str, Any]]:
+    """Inverse of :func:`stack_numpy_dict_list`: ``{a: [1, 2]}`` → ``[{a: 1}, {a: 2}]``."""
+    keys = list(list_dict)
+    if not keys:
+        return []
+    n = len(list_dict[keys[0]])
+    return [{key: list_dict[key][i] for key in keys} for i in range(n)]
+
+
+def stack_torch_dict_list(dict_list: Sequence[Mapping[str, torch.Tensor]], expand: bool = False, dim: int = 0) -> dict[str, torch.Tensor]:
+    """Stack (or, with ``expand=False`` and ``dim``, concatenate) a list of dicts of tensors.
+
+    :param dict_list: dicts with the same keys.
+    :param expand: stack along a new dimension ``dim`` (True) or concatenate along ``dim`` (False).
+    :param dim: the dimension.
+    """
+    if not dict_list:
+        return {}
+    op = torch.stack if expand else torch.cat
+    return {key: op([d[key] for d in dict_list], dim=dim) for key in dict_list[0]}
+
+
+def to_tensor_dict(obs: Mapping[str, Any], device: str | torch.device = "cpu") -> dict[str, torch.Tensor]:
+    """Convert a dict of numpy arrays (or scalars) to float/int tensors without copying where possible.
+
+    Float arrays become ``float32`` tensors; integer and bool arrays keep an integer/bool dtype.
+    """
+    out: dict[str, torch.Tensor] = {}
+    for key, value in obs.items():
+        if isinstance(value, torch.Tensor):
+            out[key] = value.to(device)
+            continue
+        arr = np.asarray(value)
+        if arr.dtype == np.float64:
+            arr = arr.astype(np.float32)
+        elif arr.dtype == object:
+            raise TypeError(f"observation '{key}' has dtype object and cannot be converted to a tensor")
+        tensor = torch.from_numpy(np.ascontiguousarray(arr))
+        out[key] = tensor.to(device) if str(device) != "cpu" else tensor
+    return out
+
+
+def compute_gradient_norm(params: Iterable[torch.Tensor]) -> float:
+    """The total L2 norm of the gradients of ``params`` (parameters without gradient are skipped)."""
+    total = 0.0
+    for p in params:
+        if p.grad is not None:
+            total += float(p.grad.detach().pow(2).sum())
+    return total ** 0.5
+
+
+def compute_l2_norm(params: Iterable[torch.Tensor]) -> float:
+    """The total L2 norm of ``params``."""
+    total = 0.0
+    for p in params:
+        total += float(p.detach().pow(2).sum())
+    return total ** 0.5
