@@ -41,7 +41,7 @@ def test_dev_training_writes_tensorboard_and_rolls_out(tmp_path: Path) -> None:
     assert "********** Epoch 1 **********" in proc.stdout
     assert "train  BaseEnvEvents" in proc.stdout and "eval  BaseEnvEvents" in proc.stdout
     assert "-> new overall best model" in proc.stdout
-    for name in ("state_dict.pt", "checkpoint.pt", "spaces_config.pkl", ".hydra/config.yaml"):
+    for name in ("state_dict.pt", "checkpoint.pt", "spaces_config.json", ".hydra/config.yaml"):
         assert (out / name).is_file(), name
     checkpoint = torch.load(out / "checkpoint.pt", weights_only=True)
     assert checkpoint["epoch"] == 2 and checkpoint["env_steps"] == 2 * 3 * 20 * 2
@@ -140,3 +140,24 @@ def test_structured_masked_cutting2d_ppo_and_rollout(tmp_path: Path) -> None:
     roll = run(["env=cutting2d_struct_masked", "policy=torch_policy", f"input_dir={out}", "runner=sequential",
                 "runner.n_episodes=1", f"hydra.run.dir={tmp_path / 'rollout'}"], tmp_path)
     assert "episode 1/1" in roll.stdout
+
+
+def test_normalization_statistics_are_estimated_once_saved_and_reused_by_rollouts(tmp_path: Path) -> None:
+    import json
+
+    import numpy as np
+
+    out = tmp_path / "norm_run"
+    run(["-cn", "conf_train", "wrappers=vector_obs", "algorithm=ppo", "algorithm.n_epochs=1", *FAST,
+         f"hydra.run.dir={out}"], tmp_path)
+    stats_file = out / "statistics.json"
+    assert stats_file.is_file() and (out / "spaces_config.json").is_file()
+    saved = json.loads(stats_file.read_text())["statistics"]["observation"]
+    assert saved["std"]["shape"] == [4] and all(v > 0 for v in saved["std"]["values"])
+
+    rollout_dir = tmp_path / "norm_rollout"
+    run(["env.name=CartPole-v1", "wrappers=vector_obs", "policy=torch_policy", f"input_dir={out}",
+         "runner=sequential", "runner.n_episodes=1", f"hydra.run.dir={rollout_dir}"], tmp_path)
+    reused = json.loads((rollout_dir / "statistics.json").read_text())["statistics"]["observation"]
+    np.testing.assert_allclose(reused["mean"]["values"], saved["mean"]["values"])
+    np.testing.assert_allclose(reused["std"]["values"], saved["std"]["values"])

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import pickle
 from typing import Any, Mapping
 
 import torch
 
 from maze.core.env.structured_env import ActorID
 from maze.core.utils.factory import ConfigError, Factory
+from maze.perception.models.space_config import SpacesConfig
 from maze.train.agent.model_building import build_policy
 from maze.train.agent.torch_policy import TorchPolicy
 
@@ -28,14 +28,14 @@ class SerializedTorchPolicy(TorchPolicy):
     """Rebuilds the policy networks of a training run and loads its best weights; networks are in eval mode.
 
     The model config is read from the run's ``.hydra/config.yaml`` (or given as ``model``); spaces are the
-    rollout env's (passed by the rollout runners) or, without env, the run's ``spaces_config.pkl``.
+    rollout env's (passed by the rollout runners) or, without env, the run's ``spaces_config.json``.
 
     :param input_dir: the training run's output directory.
     :param state_dict_file: weights file inside ``input_dir`` (absolute paths are used as they are).
     :param device: ``cpu`` or ``cuda``.
     :param deterministic: always act with the most likely action.
     :param model: model config overriding the run's.
-    :param spaces_dict_file: spaces file overriding ``<input_dir>/spaces_config.pkl``.
+    :param spaces_dict_file: spaces file overriding ``<input_dir>/spaces_config.json``.
     :param action_spaces_dict: the rollout env's action spaces (offered by ``make_policy``).
     :param observation_spaces_dict: the rollout env's observation spaces.
     :param agent_counts_dict: the rollout env's agent counts.
@@ -56,11 +56,12 @@ class SerializedTorchPolicy(TorchPolicy):
             model = load_run_config(input_dir).get("model")
             if model is None:
                 raise ConfigError(f"the run config in '{input_dir}' has no 'model' section")
-        spaces_path = spaces_dict_file or os.path.join(input_dir, "spaces_config.pkl")
+        spaces_path = spaces_dict_file or os.path.join(input_dir, SpacesConfig.DEFAULT_FILE_NAME)
         saved = None
         if os.path.isfile(spaces_path):
-            with open(spaces_path, "rb") as fh:
-                saved = pickle.load(fh)  # written by our own training runner
+            loaded = SpacesConfig.load(spaces_path)  # JSON: loading never executes code
+            saved = {"action_spaces_dict": loaded.action_spaces_dict, "observation_spaces_dict": loaded.observation_spaces_dict,
+                     "agent_counts_dict": loaded.agent_counts_dict}
         if action_spaces_dict is None or observation_spaces_dict is None:
             if saved is None:
                 raise ConfigError(f"no env spaces given and '{spaces_path}' is missing")

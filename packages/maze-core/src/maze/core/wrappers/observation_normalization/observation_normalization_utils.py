@@ -152,8 +152,8 @@ def obtain_normalization_statistics(env: Any, n_samples: int = 1000, input_dir: 
     * the statistics already set (manual config or set earlier),
     * otherwise estimated from ``n_samples`` sampling steps.
 
-    Statistics that were not loaded from ``input_dir`` are dumped to the wrapper's ``statistics_dump``
-    (relative paths resolved against ``output_dir``, by default Hydra's run dir or the working directory).
+    The statistics used are dumped to the wrapper's ``statistics_dump`` (relative paths resolved against
+    ``output_dir``, by default Hydra's run dir or the working directory), so every run keeps them.
 
     :param env: the (wrapped) env.
     :param n_samples: number of sampling steps if statistics must be estimated.
@@ -167,6 +167,8 @@ def obtain_normalization_statistics(env: Any, n_samples: int = 1000, input_dir: 
         candidate = os.path.join(input_dir, wrapper.statistics_dump) if wrapper.statistics_dump else None
         if candidate and os.path.exists(candidate):
             wrapper.load_statistics(candidate)
+            if output_dir and os.path.abspath(output_dir) != os.path.abspath(input_dir):
+                wrapper.dump_statistics(output_dir=output_dir)  # every run keeps the statistics it used
             return wrapper.get_statistics()
     if not wrapper.is_initialized():
         estimate_observation_normalization_statistics(wrapper, n_samples)

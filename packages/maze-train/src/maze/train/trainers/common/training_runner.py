@@ -9,7 +9,8 @@ Output directory (Hydra's run dir) of a training run:
 
 * ``state_dict.pt`` – best model weights (policy and critic), written atomically on improvement
 * ``checkpoint.pt`` – last epoch: weights, optimizer state, epoch counter, model selection state (resume)
-* ``spaces_config.pkl`` – action/observation spaces of the training env
+* ``spaces_config.json`` – action/observation spaces of the training env (perception's ``SpacesConfig``, JSON)
+* ``statistics.json`` – observation normalization statistics (when the wrappers normalize observations)
 * ``.hydra/config.yaml`` – the composed config (Hydra); also printed and written to TensorBoard TEXT
 * TensorBoard event files (``train_*``/``eval_*`` scalars), policy/critic graph pictures (perception composers)
 """
@@ -17,7 +18,6 @@ Output directory (Hydra's run dir) of a training run:
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from typing import Any, Callable
 
@@ -26,10 +26,11 @@ import torch
 from maze.core.runners.runner import Runner
 from maze.core.utils.factory import ConfigError, Factory, to_plain
 from maze.core.utils.seeding import MazeSeeding
+from maze.perception.models.space_config import SpacesConfig
 
 STATE_DICT_FILE = "state_dict.pt"
 CHECKPOINT_FILE = "checkpoint.pt"
-SPACES_CONFIG_FILE = "spaces_config.pkl"
+SPACES_CONFIG_FILE = "spaces_config.json"
 
 
 class InputDirError(ValueError):
@@ -126,15 +127,20 @@ class BaseTrainingRunner(Runner):
             self.input_dir = os.path.abspath(self.input_dir)
         self.env_factory = self.make_env_factory(cfg)
         probe = self.env_factory()
+        # observation normalization: statistics from input_dir (resume / fine-tune), the config, or estimated
+        # here once; dumped into the output dir and handed to every training and evaluation env
+        from maze.core.wrappers.observation_normalization.observation_normalization_utils import (
+            obtain_normalization_statistics,
+        )
+
+        self.env_factory.normalization_statistics = obtain_normalization_statistics(
+            probe, input_dir=self.input_dir or None, output_dir=self.output_dir)
         self.action_spaces_dict = dict(probe.action_spaces_dict)
         self.observation_spaces_dict = dict(probe.observation_spaces_dict)
         self.agent_counts_dict = dict(probe.agent_counts_dict)
         probe.close()
-        with open(self.spaces_config_dump_file + ".tmp", "wb") as fh:
-            pickle.dump({"action_spaces_dict": self.action_spaces_dict,
-                         "observation_spaces_dict": self.observation_spaces_dict,
-                         "agent_counts_dict": self.agent_counts_dict}, fh)
-        os.replace(self.spaces_config_dump_file + ".tmp", self.spaces_config_dump_file)
+        SpacesConfig(self.action_spaces_dict, self.observation_spaces_dict, self.agent_counts_dict).save(
+            self.spaces_config_dump_file)
         self.stats_writers = self.make_stats_writers(cfg)
 
     @staticmethod
@@ -219,9 +225,11 @@ class EnvFactory:
     :param wrappers_config: plain wrappers config.
     """
 
-    def __init__(self, env_config: Any, wrappers_config: Any = None) -> None:
+    def __init__(self, env_config: Any, wrappers_config: Any = None, normalization_statistics: Any = None) -> None:
         self.env_config = env_config
         self.wrappers_config = wrappers_config
+        #: observation normalization statistics given to every env created (set by the training runner)
+        self.normalization_statistics = normalization_statistics
 
     def __call__(self) -> Any:
         from maze.core.log_stats.log_stats_env import LogStatsEnv
@@ -229,6 +237,13 @@ class EnvFactory:
         from maze.core.wrappers.log_stats_wrapper import LogStatsWrapper
 
         env = make_env(self.env_config, self.wrappers_config)
+        if self.normalization_statistics is not None:
+            from maze.core.wrappers.observation_normalization.observation_normalization_wrapper import (
+                ObservationNormalizationWrapper,
+            )
+            from maze.core.wrappers.wrapper_utils import find_wrapper
+
+            find_wrapper(env, ObservationNormalizationWrapper).set_normalization_statistics(self.normalization_statistics)
         if not isinstance(env, LogStatsEnv):  # episode statistics (events, KPIs) for the train_/eval_ sections
             env = LogStatsWrapper.wrap(env, logging_prefix=None)
         return env
