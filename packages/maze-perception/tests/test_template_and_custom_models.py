@@ -280,8 +280,11 @@ def test_custom_complex(inventory_screen_spaces, tmp_path):
 def test_custom_plain_torch(tmp_path):
     composer = compose(CUSTOM_PLAIN, CARTPOLE_OBS, CARTPOLE_ACT)
     check_forward(composer, CARTPOLE_OBS, CARTPOLE_ACT)
-    assert composer.save_models(str(tmp_path)) == []  # no inference block → no picture
-    assert os.listdir(tmp_path) == []
+    # plain torch networks get a one-box picture: their inputs, the module and its outputs
+    written = sorted(os.path.basename(p) for p in composer.save_models(str(tmp_path)))
+    assert written == ["critic_0.pdf", "critic_0.png", "policy_0.pdf", "policy_0.png"]
+    for name in written:
+        (assert_valid_png if name.endswith(".png") else assert_valid_pdf)(str(tmp_path / name))
 
 
 def test_custom_shared_embedding(inventory_screen_spaces, tmp_path):

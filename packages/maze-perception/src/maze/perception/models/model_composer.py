@@ -23,6 +23,7 @@ Model config keys (``_target_`` plus): ``distribution_mapper_config`` (list, may
 
 from __future__ import annotations
 
+import logging
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -34,12 +35,14 @@ from torch import nn
 from maze.core.env.structured_env import ActorID
 from maze.core.utils.factory import ConfigError, Factory, to_plain
 from maze.distributions.distribution_mapper import DistributionMapper
-from maze.perception.blocks.inference import InferenceGraph
+from maze.perception.blocks.inference import InferenceBlock, InferenceGraph
 from maze.perception.models.critics.base_critic_composer import BaseCriticComposer
 from maze.perception.models.policies.base_policy_composer import BasePolicyComposer
 from maze.perception.models.space_config import SpacesConfig
 from maze.perception.models.utils import find_inference_block, normalize_spaces_dict
 from maze.perception.perception_utils import flat_structured_space
+
+logger = logging.getLogger(__name__)
 
 
 def _file_key(key: Any) -> str:
@@ -142,10 +145,35 @@ class BaseModelComposer(ABC):
             groups.append(("critic", self.critic.networks))
         for prefix, networks in groups:
             for key, net in networks.items():
-                block = find_inference_block(net)
+                block = find_inference_block(net) or self._plain_network_graph(prefix, key, net)
                 if block is None:
                     continue
                 name = f"{prefix}_{_file_key(key)}"
                 pdf = InferenceGraph(block).save(name, output_dir)
                 written.extend([pdf, pdf[: -len(".pdf")] + ".png"])
         return written
+
+    def _plain_network_graph(self, prefix: str, key: Any, net: nn.Module) -> InferenceBlock | None:
+        """A one-box graph for a plain torch network (inputs, the module with its parameters, outputs), so
+        custom torch models get a picture too. ``None`` when the network's inputs cannot be determined."""
+        from maze.perception.blocks.general.torch_model_block import TorchModelBlock
+        from maze.perception.models.utils import network_output_shapes
+
+        if prefix == "critic":
+            space = getattr(self.critic, "network_observation_spaces_dict", {}).get(key)
+        else:
+            space = self.observation_spaces_dict.get(getattr(key, "step_key", key))
+        if not isinstance(space, spaces.Dict):
+            return None
+        try:
+            out_shapes = network_output_shapes(net, space, f"{prefix} network {key!r}")
+            in_keys = list(space.spaces)
+            in_shapes = [tuple(space[k].shape) for k in in_keys]
+            wrapped = TorchModelBlock(in_keys=in_keys, out_keys=list(out_shapes), in_shapes=in_shapes,
+                                      in_num_dims=[len(sh) + 1 for sh in in_shapes],
+                                      out_num_dims=[len(sh) + 1 for sh in out_shapes.values()], net=net)
+            return InferenceBlock(in_keys=in_keys, out_keys=list(out_shapes), in_shapes=in_shapes,
+                                  perception_blocks={type(net).__name__: wrapped})
+        except Exception as exc:  # noqa: BLE001 - a picture must never stop training
+            logger.warning("no graph picture for %s network %r (%s): %s", prefix, key, type(net).__name__, exc)
+            return None
