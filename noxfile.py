@@ -37,7 +37,8 @@ DEPENDS = {
     "maze-rllib-bridge": ["maze-core", "maze-perception", "maze-train"],
 }
 NEEDS_TORCH = {"maze-perception", "maze-train", "maze-rllib-bridge"}
-TEST_DEPS = ["pytest>=7", "pytest-xdist>=3", "tensorboard>=2.12", "hatchling>=1.18"]
+# box2d + pygame: LunarLander-v3 of the docs commands (wheels on PyPI)
+TEST_DEPS = ["pytest>=7", "pytest-xdist>=3", "tensorboard>=2.12", "hatchling>=1.18", "box2d>=2.3.10", "pygame>=2.1"]
 
 nox.options.sessions = ["lint", "core", "tests"]
 nox.options.reuse_existing_virtualenvs = True
