@@ -1,0 +1,51 @@
+"""Small training utilities: value rescaling, evaluator composition, the progress bar."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from maze.train.agent.torch_state_critic import ReduceScaleValueTransform
+from maze.train.trainers.common.evaluators.evaluator import Evaluator, MultiEvaluator
+from maze.train.trainers.common.trainer import ProgressBar
+
+
+def test_reduce_scale_value_transform_is_invertible_and_compresses_large_values():
+    t = ReduceScaleValueTransform(epsilon=1e-3)
+    x = torch.tensor([-1e4, -37.5, -1.0, 0.0, 0.5, 3.0, 250.0, 1e5], dtype=torch.float64)
+    h = t.transform_value(x)
+    assert h[5].item() == pytest.approx(1.0 + 3e-3)  # sign(3) * (sqrt(4) - 1) + eps * 3
+    assert h[0].item() == pytest.approx(-(100.005 - 1) - 10.0, rel=1e-4)
+    torch.testing.assert_close(t.transform_value_inv(h), x, rtol=1e-9, atol=1e-7)
+    assert abs(h[-1]) < abs(x[-1]) / 100  # large returns are squashed
+    with pytest.raises(ValueError, match="epsilon must be > 0"):
+        ReduceScaleValueTransform(epsilon=0)
+
+
+class _Constant(Evaluator):
+    def __init__(self, stats):
+        self.stats, self.calls = stats, 0
+
+    def evaluate(self, policy):
+        self.calls += 1
+        return dict(self.stats)
+
+
+def test_multi_evaluator_runs_all_in_order_and_merges_their_statistics():
+    first = _Constant({"eval_a": 1.0, "eval_shared": 1.0})
+    second = _Constant({"eval_b": 2.0, "eval_shared": 2.0})
+    stats = MultiEvaluator([first, second]).evaluate(policy=None)
+    assert stats == {"eval_a": 1.0, "eval_b": 2.0, "eval_shared": 2.0}  # later evaluators win on clashes
+    assert first.calls == second.calls == 1
+    with pytest.raises(ValueError, match="at least one evaluator"):
+        MultiEvaluator([])
+
+
+def test_progress_bar_draws_on_stderr_only_when_enabled(capsys):
+    bar = ProgressBar(4, "epoch 3", enabled=True)
+    bar.update(4)
+    err = capsys.readouterr().err
+    assert "epoch 3 [" in err and "4/4" in err and err.endswith("\n") and "#" * 30 in err
+    quiet = ProgressBar(4, "epoch 4", enabled=False)
+    quiet.update(4)
+    assert capsys.readouterr().err == ""
