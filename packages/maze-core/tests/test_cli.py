@@ -24,6 +24,15 @@ def test_sequential_cartpole_rollout_prints_per_episode_results(tmp_path):
     assert all(float(r) == float(s) for _, s, r in episodes), "CartPole pays 1 per step"
     out_dirs = list((tmp_path / "outputs").glob("gym_env-random_policy-sequential/*"))
     assert len(out_dirs) == 1 and (out_dirs[0] / ".hydra" / "config.yaml").exists()
+    # the composed config and the command are in TensorBoard TEXT too
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    acc = EventAccumulator(str(out_dirs[0]))
+    acc.Reload()
+    texts = {t: acc.Tensors(t)[0].tensor_proto.string_val[0].decode() for t in acc.Tags()["tensors"]}
+    config_text = next(v for t, v in texts.items() if "job_config" in t)
+    assert "SequentialRolloutRunner" in config_text and "CartPole-v1" in config_text
+    assert any("runner.n_episodes=3" in v for t, v in texts.items() if "command" in t)
 
 
 def test_same_seeds_give_the_same_rollout(tmp_path):

@@ -85,6 +85,19 @@ class RolloutStatsLogging:
         self.epoch_stats = LogStatsAggregator(LogStatsLevel.EPOCH, get_stats_logger(logging_prefix))
         self._finished = False
 
+    def add_run_text(self, config: Any) -> None:
+        """Write the composed config and the command line as TensorBoard TEXT (no-op without TensorBoard)."""
+        import sys
+
+        from omegaconf import OmegaConf
+
+        text = OmegaConf.to_yaml(config) if OmegaConf.is_config(config) else str(config)
+        for writer in self.writers:
+            add_text = getattr(writer, "add_text", None)
+            if callable(add_text):
+                add_text("job_config", "```\n" + text + "\n```")
+                add_text("command", " ".join(["maze-run", *sys.argv[1:]]))
+
     def receive(self, episode_stats: LogStats) -> None:
         """Add the episode statistics of a worker's episode (``get_stats(EPISODE).last_stats``)."""
         self.epoch_stats.receive(episode_stats)

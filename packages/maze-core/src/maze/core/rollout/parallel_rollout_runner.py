@@ -215,6 +215,8 @@ class ParallelRolloutRunner(RolloutRunner):
             task_queue.put(None)
 
         stats_logging = RolloutStatsLogging(None, output_dir, record_event_logs=False)
+        if getattr(self, "cfg", None) is not None:
+            stats_logging.add_run_text(self.cfg)
         self.epoch_stats = stats_logging.epoch_stats
         event_writer = LogEventsWriterTSV(Path(output_dir) / "event_logs") if self.record_event_logs else None
         workers = [

@@ -45,6 +45,8 @@ class SequentialRolloutRunner(RolloutRunner):
         from maze.core.log_stats.rollout_stats import RolloutStatsLogging
 
         stats_logging = RolloutStatsLogging(env, self.output_dir, record_event_logs=self.record_event_logs)
+        if getattr(self, "cfg", None) is not None:
+            stats_logging.add_run_text(self.cfg)
         env = stats_logging.env
         self.results = []
         for episode in range(self.n_episodes):
