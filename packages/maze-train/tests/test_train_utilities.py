@@ -49,3 +49,21 @@ def test_progress_bar_draws_on_stderr_only_when_enabled(capsys):
     quiet = ProgressBar(4, "epoch 4", enabled=False)
     quiet.update(4)
     assert capsys.readouterr().err == ""
+
+
+def test_rollout_generator_records_torch_policy_logits():
+    from train_helpers import make_actor_critic
+
+    from maze.core.rollout.rollout_generator import RolloutGenerator
+    from maze.core.wrappers.maze_gym_env_wrapper import GymMazeEnv
+    from maze.train.parallelization.vector_env.sequential_vector_env import SequentialVectorEnv
+
+    policy = make_actor_critic(SequentialVectorEnv([lambda: GymMazeEnv("CartPole-v1")]), hidden=(8,)).policy
+    generator = RolloutGenerator(GymMazeEnv("CartPole-v1"), record_logits=True)
+    trajectory = generator.rollout(policy, n_steps=12)
+    assert len(trajectory.step_records) == 12
+    for record in trajectory.step_records:
+        sub = record.substep_records[0]
+        logits = sub.logits["action"]
+        assert tuple(logits.shape) == (2,) and torch.isfinite(torch.as_tensor(logits)).all()
+        assert int(sub.action["action"]) in (0, 1)

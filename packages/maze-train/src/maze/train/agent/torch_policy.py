@@ -201,8 +201,10 @@ class TorchPolicy(TorchModel, Policy):
         return {k: v[0] for k, v in out.action_logits.items()}
 
     def compute_action_with_logits(self, observation: Any, actor_id: ActorID | None = None,
-                                   deterministic: bool = False) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
-        """Action and logits for one (unbatched) observation."""
+                                   deterministic: bool = False, maze_state: Any | None = None,
+                                   env: Any | None = None) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+        """Action and logits for one (unbatched) observation (``maze_state``/``env`` are accepted for the
+        :class:`~maze.core.rollout.rollout_generator.RolloutGenerator` protocol and not needed)."""
         batched = {k: np.asarray(v)[None] for k, v in observation.items()}
         with torch.no_grad():
             out = self.compute_substep_policy_output(to_tensor_dict(batched, self.device), actor_id)
