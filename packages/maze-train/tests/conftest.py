@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 import torch
+
+#: maze-envs-cutting2d is a test-only companion of maze-train (not a dependency): tests that train on it are
+#: marked ``needs_cutting2d`` and skipped where only maze-train and its dependencies are installed (nox -s package)
+HAS_CUTTING2D = importlib.util.find_spec("maze.envs.cutting2d") is not None
+
+
+def pytest_collection_modifyitems(config, items):
+    if HAS_CUTTING2D:
+        return
+    skip = pytest.mark.skip(reason="needs maze-envs-cutting2d installed")
+    for item in items:
+        if "needs_cutting2d" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

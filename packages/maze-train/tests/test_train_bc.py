@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
@@ -73,6 +74,7 @@ def test_bc_imitates_heuristic_and_ppo_fine_tunes(tmp_path: Path) -> None:
             torch.testing.assert_close(ft_weights[net][name], value)
 
 
+@pytest.mark.needs_cutting2d
 def test_bc_imitates_the_greedy_cutting2d_policy(tmp_path: Path) -> None:
     """Trajectories of the greedy heuristic recorded by a maze-core rollout → BC → the clone is as good."""
     import re

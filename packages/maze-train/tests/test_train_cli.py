@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import gymnasium
+import pytest
 import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
@@ -124,6 +125,7 @@ def test_resume_after_killed_run(tmp_path: Path) -> None:
             torch.testing.assert_close(resumed["model"]["policy"][net][name], value)
 
 
+@pytest.mark.needs_cutting2d
 def test_structured_masked_cutting2d_ppo_and_rollout(tmp_path: Path) -> None:
     """The demo path: PPO on the masked structured Cutting-2D env, env events in TensorBoard, rollout of the result."""
     out = tmp_path / "cut"

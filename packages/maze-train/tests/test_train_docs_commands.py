@@ -30,6 +30,8 @@ DOCS_COMMANDS = [
     "env=gym_env env.name=CartPole-v1",
     "+experiment=cartpole_ppo_wrappers",
     "env.name=Pendulum-v1",
+]
+CUTTING2D_COMMANDS = [
     "env=tutorial_cutting_2d_basic wrappers=tutorial_cutting_2d_basic model=tutorial_cutting_2d_basic algorithm=ppo",
     "env=tutorial_cutting_2d_events wrappers=tutorial_cutting_2d_events model=tutorial_cutting_2d_events algorithm=ppo",
     "env=tutorial_cutting_2d_struct wrappers=tutorial_cutting_2d model=tutorial_cutting_2d_struct algorithm=ppo",
@@ -58,6 +60,14 @@ def _assert_trained(out: Path, stdout: str) -> None:
 
 @pytest.mark.parametrize("command", DOCS_COMMANDS)
 def test_docs_training_command(command: str, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    stdout = maze_run(["-cn", "conf_train", *command.split(), *SMALL_AC, f"hydra.run.dir={out}"], tmp_path)
+    _assert_trained(out, stdout)
+
+
+@pytest.mark.needs_cutting2d
+@pytest.mark.parametrize("command", CUTTING2D_COMMANDS)
+def test_docs_cutting2d_training_command(command: str, tmp_path: Path) -> None:
     out = tmp_path / "run"
     stdout = maze_run(["-cn", "conf_train", *command.split(), *SMALL_AC, f"hydra.run.dir={out}"], tmp_path)
     _assert_trained(out, stdout)

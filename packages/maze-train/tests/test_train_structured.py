@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import torch
 
+pytest.importorskip("maze.envs.cutting2d", reason="needs maze-envs-cutting2d installed")
 from maze.core.env.structured_env import ActorID
 from maze.core.utils.factory import Factory
-from maze.envs.cutting2d.env.struct_env_masked import masked_struct_env_factory
+from maze.envs.cutting2d.env.struct_env_masked import masked_struct_env_factory  # noqa: E402
 from maze.train.agent.mlp_model_composer import MLPModelComposer
 from maze.train.agent.model_building import build_critic, build_policy
 from maze.train.agent.torch_actor_critic import TorchActorCritic
