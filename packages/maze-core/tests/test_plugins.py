@@ -37,6 +37,17 @@ def test_every_hookspec_is_documented():
         assert "versionadded" in doc, f"{name}: missing versionadded note"
 
 
+def test_every_hookspec_is_exercised_by_a_test():
+    """datasette-style meta-test: each hook name appears in some package's tests."""
+    from pathlib import Path
+
+    specs = [n for n, _ in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("maze_")]
+    packages = Path(__file__).resolve().parents[2]
+    sources = "\n".join(p.read_text() for p in packages.glob("*/tests/**/*.py"))
+    untested = [name for name in specs if name not in sources]
+    assert not untested, f"hookspecs without a test: {untested}"
+
+
 def test_builtin_components_resolve_by_name_and_by_path(plugin_manager):
     from maze.core.agent.random_policy import RandomPolicy
     from maze.core.wrappers.maze_gym_env_wrapper import make_gym_maze_env
