@@ -9,7 +9,16 @@ import torch
 
 #: maze-envs-cutting2d is a test-only companion of maze-train (not a dependency): tests that train on it are
 #: marked ``needs_cutting2d`` and skipped where only maze-train and its dependencies are installed (nox -s package)
-HAS_CUTTING2D = importlib.util.find_spec("maze.envs.cutting2d") is not None
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # a parent package (maze.envs) is missing
+        return False
+
+
+HAS_CUTTING2D = _installed("maze.envs.cutting2d")
 
 
 def pytest_collection_modifyitems(config, items):
