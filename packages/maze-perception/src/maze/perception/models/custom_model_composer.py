@@ -8,12 +8,10 @@ from typing import Any
 from gymnasium import spaces
 
 from maze.core.utils.factory import ConfigError, to_plain
-from maze.perception.models.critics.base_critic_composer import BaseCriticComposer
-from maze.perception.models.model_composer import BaseModelComposer
-from maze.perception.models.policies.base_policy_composer import BasePolicyComposer
+from maze.perception.models.model_composer import BuiltModelComposer
 
 
-class CustomModelComposer(BaseModelComposer):
+class CustomModelComposer(BuiltModelComposer):
     """Builds policy and critic networks from network classes named in the config.
 
     Network constructor signatures (plus any params from the config):
@@ -48,11 +46,3 @@ class CustomModelComposer(BaseModelComposer):
         cfg = to_plain(model_config)
         if isinstance(cfg["policy"], Mapping) and "networks" not in cfg["policy"]:
             raise ConfigError("CustomModelComposer: 'policy' needs 'networks' (a list of network configs with '_target_')")
-
-    @property
-    def policy(self) -> BasePolicyComposer:
-        return self._policy
-
-    @property
-    def critic(self) -> BaseCriticComposer | None:
-        return self._critic

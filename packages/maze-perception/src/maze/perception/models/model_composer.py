@@ -177,3 +177,21 @@ class BaseModelComposer(ABC):
         except Exception as exc:  # noqa: BLE001 - a picture must never stop training
             logger.warning("no graph picture for %s network %r (%s): %s", prefix, key, type(net).__name__, exc)
             return None
+
+
+class BuiltModelComposer(BaseModelComposer):
+    """Base of model composers that build their policy and critic composers at construction (the custom and
+    template composers): subclasses set ``self._policy`` and ``self._critic`` in ``__init__``, which
+    :attr:`policy` and :attr:`critic` return.
+    """
+
+    _policy: BasePolicyComposer
+    _critic: BaseCriticComposer | None
+
+    @property
+    def policy(self) -> BasePolicyComposer:
+        return self._policy
+
+    @property
+    def critic(self) -> BaseCriticComposer | None:
+        return self._critic

@@ -25,8 +25,7 @@ from maze.perception.builders.base import BaseModelBuilder
 from maze.perception.models.critics.base_critic_composer import BaseCriticComposer
 from maze.perception.models.critics.base_state_action_critic_composer import Q_VALUE_KEY, BaseStateActionCriticComposer
 from maze.perception.models.critics.delta_state_critic_composer import PREV_VALUE_KEY
-from maze.perception.models.model_composer import BaseModelComposer
-from maze.perception.models.policies.base_policy_composer import BasePolicyComposer
+from maze.perception.models.model_composer import BuiltModelComposer
 from maze.perception.weight_init import make_module_init_normc
 
 
@@ -58,7 +57,7 @@ def prune_blocks(blocks: Mapping[str, PerceptionBlock], out_keys: list[str], inp
     return OrderedDict((n, b) for n, b in blocks.items() if n in needed), [k for k in inputs if k in used]
 
 
-class TemplateModelComposer(BaseModelComposer):
+class TemplateModelComposer(BuiltModelComposer):
     """Composes template models from a model builder config (see ``conf/model/vector_obs.yaml``).
 
     Policy networks per sub-step: the builder's perception graph (observations → ``latent``) plus one
@@ -106,14 +105,6 @@ class TemplateModelComposer(BaseModelComposer):
         super().check_model_config(model_config)
         if "model_builder" not in to_plain(model_config):
             raise ConfigError("TemplateModelComposer: the model config needs a 'model_builder' entry")
-
-    @property
-    def policy(self) -> BasePolicyComposer:
-        return self._policy
-
-    @property
-    def critic(self) -> BaseCriticComposer | None:
-        return self._critic
 
     # ------------------------------------------------------------------ templates
     def template_perception_net(self, observation_space: spaces.Dict) -> InferenceBlock:

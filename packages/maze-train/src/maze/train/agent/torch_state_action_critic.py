@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from abc import abstractmethod
 from typing import Any, Mapping
 
 import gymnasium as gym
@@ -11,10 +10,11 @@ import torch
 from torch import nn
 
 from maze.core.env.structured_env import StepKeyType
-from maze.train.agent.torch_model import TorchModel, iter_unique_modules
+from maze.train.agent.torch_critic_base import SharedCriticKeyMixin, StepCriticKeyMixin, TorchCriticBase
+from maze.train.agent.torch_model import iter_unique_modules
 
 
-class TorchStateActionCritic(TorchModel):
+class TorchStateActionCritic(TorchCriticBase):
     """Encapsulates Q networks for structured envs.
 
     For sub-steps whose action heads are all discrete, a network maps observations to ``{head: (batch, n)}``
@@ -28,18 +28,16 @@ class TorchStateActionCritic(TorchModel):
     :param action_spaces_dict: the env's action spaces by sub-step key.
     """
 
+    network_kind = "Q"
+
     def __init__(self, networks: Mapping[Any, nn.Module], num_policies: int | None = None, device: str = "cpu",
                  only_discrete_spaces: Mapping[StepKeyType, bool] | None = None,
                  action_spaces_dict: Mapping[StepKeyType, gym.spaces.Dict] | None = None) -> None:
-        super().__init__(device)
-        if not networks:
-            raise ValueError(f"{type(self).__name__} needs at least one Q network")
-        self.networks: dict[Any, nn.Module] = dict(networks)
+        super().__init__(networks, num_policies, device)
         self.target_networks: dict[Any, nn.Module] = {k: copy.deepcopy(n) for k, n in self.networks.items()}
         for net in self.target_networks.values():
             for p in net.parameters():
                 p.requires_grad_(False)
-        self.num_policies = int(num_policies) if num_policies is not None else len(self.networks)
         self.action_spaces_dict = dict(action_spaces_dict or {})
         if only_discrete_spaces is None:
             only_discrete_spaces = {
@@ -49,30 +47,15 @@ class TorchStateActionCritic(TorchModel):
         self.only_discrete_spaces = dict(only_discrete_spaces)
         self.to(device)
 
-    def networks_dict(self) -> Mapping[Any, nn.Module]:
-        return self.networks
-
     def to(self, device: str) -> TorchStateActionCritic:
         super().to(device)
         for net in getattr(self, "target_networks", {}).values():
             net.to(device)
         return self
 
-    def parameters(self) -> list[torch.Tensor]:
-        return [p for net in iter_unique_modules(self.networks.values()) for p in net.parameters()]
-
     def per_critic_parameters(self) -> list[list[torch.Tensor]]:
         """Parameters of each Q network separately (one optimizer per critic)."""
         return [list(net.parameters()) for net in iter_unique_modules(self.networks.values())]
-
-    @property
-    @abstractmethod
-    def num_critics(self) -> int:
-        """Number of Q networks."""
-
-    @abstractmethod
-    def critic_key(self, step_key: StepKeyType) -> Any:
-        """The network key used for ``step_key``."""
 
     def predict_q_values(self, observations: Mapping[StepKeyType, Mapping[str, torch.Tensor]],
                          actions: Mapping[StepKeyType, Mapping[str, torch.Tensor]], gather_output: bool,
@@ -124,25 +107,9 @@ class TorchStateActionCritic(TorchModel):
                 net.load_state_dict(self.networks[key].state_dict())
 
 
-class TorchSharedStateActionCritic(TorchStateActionCritic):
+class TorchSharedStateActionCritic(SharedCriticKeyMixin, TorchStateActionCritic):
     """One Q network shared by all sub-steps."""
 
-    @property
-    def num_critics(self) -> int:
-        return 1
 
-    def critic_key(self, step_key: StepKeyType) -> Any:
-        return next(iter(self.networks))
-
-
-class TorchStepStateActionCritic(TorchStateActionCritic):
+class TorchStepStateActionCritic(StepCriticKeyMixin, TorchStateActionCritic):
     """One Q network per sub-step key."""
-
-    @property
-    def num_critics(self) -> int:
-        return len(self.networks)
-
-    def critic_key(self, step_key: StepKeyType) -> Any:
-        if step_key in self.networks:
-            return step_key
-        raise KeyError(f"no Q network for sub-step {step_key!r}; networks: {list(self.networks)}")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from abc import abstractmethod
 from typing import Any, Mapping
 
 import torch
 from torch import nn
 
 from maze.core.env.structured_env import StepKeyType
-from maze.train.agent.torch_model import TorchModel, iter_unique_modules
+from maze.train.agent.torch_critic_base import SharedCriticKeyMixin, StepCriticKeyMixin, TorchCriticBase
 
 
 class ReduceScaleValueTransform:
@@ -43,7 +42,7 @@ def _value_of(out: Any) -> torch.Tensor:
     return value
 
 
-class TorchStateCritic(TorchModel):
+class TorchStateCritic(TorchCriticBase):
     """Encapsulates the value networks of a structured env.
 
     :param networks: value networks by key (sub-step key, or a single key for shared critics). Each maps an
@@ -53,33 +52,16 @@ class TorchStateCritic(TorchModel):
     :param value_transform: optional :class:`ReduceScaleValueTransform`; networks then predict transformed values.
     """
 
-    def __init__(self, networks: Mapping[Any, nn.Module], num_policies: int | None = None, device: str = "cpu",
-                 value_transform: ReduceScaleValueTransform | None = None) -> None:
-        super().__init__(device)
-        if not networks:
-            raise ValueError(f"{type(self).__name__} needs at least one value network")
-        self.networks: dict[Any, nn.Module] = dict(networks)
-        self.num_policies = int(num_policies) if num_policies is not None else len(self.networks)
-        self.value_transform = value_transform
-        self.to(device)
-
-    def networks_dict(self) -> Mapping[Any, nn.Module]:
-        return self.networks
-
-    def parameters(self) -> list[torch.Tensor]:
-        return [p for net in iter_unique_modules(self.networks.values()) for p in net.parameters()]
-
-    @property
-    @abstractmethod
-    def num_critics(self) -> int:
-        """Number of value networks."""
+    network_kind = "value"
 
     #: True if values of later sub-steps are predicted relative to the previous sub-step's value.
     is_delta: bool = False
 
-    @abstractmethod
-    def critic_key(self, step_key: StepKeyType) -> Any:
-        """The network key used for ``step_key``."""
+    def __init__(self, networks: Mapping[Any, nn.Module], num_policies: int | None = None, device: str = "cpu",
+                 value_transform: ReduceScaleValueTransform | None = None) -> None:
+        super().__init__(networks, num_policies, device)
+        self.value_transform = value_transform
+        self.to(device)
 
     def predict_value(self, observation: Mapping[str, torch.Tensor], critic_id: StepKeyType,
                       prev_value: torch.Tensor | None = None) -> torch.Tensor:
@@ -104,28 +86,12 @@ class TorchStateCritic(TorchModel):
         return self.value_transform.transform_value(returns)
 
 
-class TorchSharedStateCritic(TorchStateCritic):
+class TorchSharedStateCritic(SharedCriticKeyMixin, TorchStateCritic):
     """One value network shared by all sub-steps and actors (the default for flat gym envs)."""
 
-    @property
-    def num_critics(self) -> int:
-        return 1
 
-    def critic_key(self, step_key: StepKeyType) -> Any:
-        return next(iter(self.networks))
-
-
-class TorchStepStateCritic(TorchStateCritic):
+class TorchStepStateCritic(StepCriticKeyMixin, TorchStateCritic):
     """One value network per sub-step key."""
-
-    @property
-    def num_critics(self) -> int:
-        return len(self.networks)
-
-    def critic_key(self, step_key: StepKeyType) -> Any:
-        if step_key in self.networks:
-            return step_key
-        raise KeyError(f"no value network for sub-step {step_key!r}; networks: {list(self.networks)}")
 
 
 class TorchDeltaStateCritic(TorchStepStateCritic):

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from maze.perception.blocks.base import ShapeType, check_int_list, resolve_non_lin
+from maze.perception.blocks.feed_forward.graph_conv import check_graph_inputs
 from maze.perception.blocks.shape_normalization import ShapeNormalizationBlock
 
 
@@ -59,11 +60,7 @@ class GraphAttentionBlock(ShapeNormalizationBlock):
                  n_heads: int | Sequence[int] = 4, attention_alpha: float = 0.2, avg_last_head_attentions: bool = True,
                  attention_dropout: float = 0.0) -> None:
         super().__init__(in_keys=in_keys, out_keys=out_keys, in_shapes=in_shapes, in_num_dims=[3, 3], out_num_dims=3)
-        if len(self.in_keys) != 2:
-            raise ValueError(f"{self.block_name}: needs two in_keys (features, adjacency), got {self.in_keys}")
-        feat, adj = self.in_shapes
-        if len(feat) < 2 or len(adj) < 2 or adj[-1] != adj[-2] or adj[-1] != feat[-2]:
-            raise ValueError(f"{self.block_name}: features {feat} and adjacency {adj} do not fit: expected (nodes, features) and (nodes, nodes)")
+        feat, _ = check_graph_inputs(self.block_name, self.in_keys, self.in_shapes)
         self.hidden_features = check_int_list(hidden_features, "hidden_features", self.block_name)
         n = len(self.hidden_features)
         heads = [int(h) for h in n_heads] if isinstance(n_heads, (list, tuple)) else [int(n_heads)] * n

@@ -21,6 +21,24 @@ def normalize_adjacency(adj: torch.Tensor, self_importance: torch.Tensor | float
     return d_inv_sqrt.unsqueeze(-1) * a_bar * d_inv_sqrt.unsqueeze(-2)
 
 
+def check_graph_inputs(block_name: str, in_keys: Sequence[str], in_shapes: Sequence[ShapeType]) -> tuple[ShapeType, ShapeType]:
+    """Validate the inputs of a graph block: a feature matrix ``(nodes, features)`` and an adjacency matrix
+    ``(nodes, nodes)`` (shapes without the batch dimension), in this order.
+
+    :param block_name: the block's name, for error messages.
+    :param in_keys: the block's two input keys (features, adjacency).
+    :param in_shapes: their shapes.
+    :return: the feature and adjacency shapes.
+    :raises ValueError: on a wrong number of keys or shapes that do not fit.
+    """
+    if len(in_keys) != 2:
+        raise ValueError(f"{block_name}: needs two in_keys (features, adjacency), got {in_keys}")
+    feat, adj = in_shapes
+    if len(feat) < 2 or len(adj) < 2 or adj[-1] != adj[-2] or adj[-1] != feat[-2]:
+        raise ValueError(f"{block_name}: features {feat} and adjacency {adj} do not fit: expected (nodes, features) and (nodes, nodes)")
+    return feat, adj
+
+
 class GraphConvBlock(ShapeNormalizationBlock):
     """Subsequent graph convolution stacks ``H' = non_lin(Â H W)``.
 
@@ -44,11 +62,7 @@ class GraphConvBlock(ShapeNormalizationBlock):
                  bias: bool | Sequence[bool] = True, node_self_importance: float = 1.0,
                  trainable_node_self_importance: bool = False, preprocess_adj: bool = True) -> None:
         super().__init__(in_keys=in_keys, out_keys=out_keys, in_shapes=in_shapes, in_num_dims=[3, 3], out_num_dims=3)
-        if len(self.in_keys) != 2:
-            raise ValueError(f"{self.block_name}: needs two in_keys (features, adjacency), got {self.in_keys}")
-        feat, adj = self.in_shapes
-        if len(feat) < 2 or len(adj) < 2 or adj[-1] != adj[-2] or adj[-1] != feat[-2]:
-            raise ValueError(f"{self.block_name}: features {feat} and adjacency {adj} do not fit: expected (nodes, features) and (nodes, nodes)")
+        feat, _ = check_graph_inputs(self.block_name, self.in_keys, self.in_shapes)
         self.hidden_features = check_int_list(hidden_features, "hidden_features", self.block_name)
         n = len(self.hidden_features)
         non_lin_list = list(non_lins) if isinstance(non_lins, (list, tuple)) else [non_lins] * n

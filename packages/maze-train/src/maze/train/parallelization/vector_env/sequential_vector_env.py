@@ -11,9 +11,9 @@ from maze.train.parallelization.vector_env.vector_env import (
     EnvFactory,
     StructuredVectorEnv,
     VectorEnvError,
-    episode_stats_of,
     split_actions,
     stack_observations,
+    step_with_auto_reset,
 )
 
 
@@ -50,16 +50,10 @@ class SequentialVectorEnv(StructuredVectorEnv):
         infos: list[dict] = []
         rewards, terminated, truncated = self._rewards, self._terminated, self._truncated
         for i, env in enumerate(self.envs):
-            obs, rew, term, trunc, info = env.step(per_env[i])
+            obs, rew, term, trunc, info = step_with_auto_reset(env, per_env[i])
             rewards[i] = rew
             terminated[i] = term
             truncated[i] = trunc
-            if term or trunc:
-                info = dict(info)
-                info["final_observation"] = obs
-                info["final_actor_id"] = env.actor_id()
-                info["episode_stats"] = episode_stats_of(env)
-                obs, _ = env.reset()
             self._obs[i] = obs
             self._actor_ids[i] = env.actor_id()
             infos.append(info)

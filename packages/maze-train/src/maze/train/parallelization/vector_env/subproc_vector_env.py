@@ -21,9 +21,9 @@ from maze.train.parallelization.vector_env.vector_env import (
     EnvFactory,
     StructuredVectorEnv,
     VectorEnvError,
-    episode_stats_of,
     split_actions,
     stack_observations,
+    step_with_auto_reset,
 )
 
 _POLL_SECONDS = 0.5
@@ -47,13 +47,7 @@ def _worker(remote: Connection, parent_remote: Connection, pickled_factory: byte
             break
         try:
             if cmd == "step":
-                obs, rew, term, trunc, info = env.step(data)
-                if term or trunc:
-                    info = dict(info)
-                    info["final_observation"] = obs
-                    info["final_actor_id"] = env.actor_id()
-                    info["episode_stats"] = episode_stats_of(env)
-                    obs, _ = env.reset()
+                obs, rew, term, trunc, info = step_with_auto_reset(env, data)
                 remote.send(("ok", (obs, float(rew), bool(term), bool(trunc), info, env.actor_id())))
             elif cmd == "reset":
                 obs, _ = env.reset(seed=data)

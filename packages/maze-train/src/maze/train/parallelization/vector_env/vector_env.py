@@ -43,6 +43,26 @@ def episode_stats_of(env: Any) -> Any:
         return None
 
 
+def step_with_auto_reset(env: Any, action: Any) -> tuple[Any, Any, Any, Any, dict]:
+    """Step one env of a vector env; reset it when its episode ends.
+
+    At the end of an episode the returned observation is the first one of the new episode, and a copy of the info
+    dict carries ``"final_observation"``, ``"final_actor_id"`` and ``"episode_stats"`` (:func:`episode_stats_of`).
+
+    :param env: the (structured) env.
+    :param action: its action dict.
+    :return: ``(obs, reward, terminated, truncated, info)`` as the env returned them, apart from the above.
+    """
+    obs, rew, term, trunc, info = env.step(action)
+    if term or trunc:
+        info = dict(info)
+        info["final_observation"] = obs
+        info["final_actor_id"] = env.actor_id()
+        info["episode_stats"] = episode_stats_of(env)
+        obs, _ = env.reset()
+    return obs, rew, term, trunc, info
+
+
 class VectorEnvError(RuntimeError):
     """An env of a vector env failed; the message names the env index and carries the env's traceback."""
 

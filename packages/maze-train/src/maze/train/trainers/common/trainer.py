@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from abc import ABC, abstractmethod
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO, Callable, Iterable
 
 import torch
 
@@ -67,6 +67,8 @@ class Trainer(ABC):
     checkpoint_file: str | None = None
     #: draw progress bars (None: when stderr is a terminal)
     progress_bar: bool | None = None
+    #: number of finished epochs (subclasses set it; advanced by :meth:`_finish_epoch`)
+    epoch: int
 
     @abstractmethod
     def train(self, n_epochs: int | None = None) -> Any:
@@ -95,6 +97,61 @@ class Trainer(ABC):
     def _write_stats(self, epoch: int, stats: dict[str, Any]) -> None:
         for writer in getattr(self, "stats_writers", []):
             writer(epoch, stats)
+
+    def _run_epochs(self, end_epoch: float, run_epoch: Callable[[], dict[str, Any]], should_stop: Callable[[], bool],
+                    stop_message: str) -> tuple[dict[str, Any], bool]:
+        """The epoch loop of :meth:`train`, between the ``maze_train_start`` and ``maze_train_end`` hooks.
+
+        :param end_epoch: run epochs while ``self.epoch`` is below this (``math.inf``: until early stopping).
+        :param run_epoch: trains one epoch (advancing ``self.epoch``) and returns its statistics.
+        :param should_stop: asked after every epoch whether to stop early.
+        :param stop_message: printed as ``"Early stopping: <stop_message>"`` when stopping early.
+        :return: the statistics of the last epoch (empty if none ran) and whether training stopped early.
+            ``maze_train_end`` is called even when an epoch raises.
+        """
+        self._call_hook("maze_train_start", config=self.run_config)
+        stats: dict[str, Any] = {}
+        stopped = False
+        try:
+            while self.epoch < end_epoch:
+                stats = run_epoch()
+                if should_stop():
+                    stopped = True
+                    print(f"Early stopping: {stop_message}", flush=True)
+                    break
+        finally:
+            self._call_hook("maze_train_end", stats=stats)
+        return stats, stopped
+
+    def _finish_epoch(self, epoch: int, stats: dict[str, Any]) -> dict[str, Any]:
+        """End of epoch ``epoch``: advance ``self.epoch``, write ``stats``, save a checkpoint and call the
+        ``maze_train_epoch_end`` hook, in this order (the checkpoint holds the advanced counter). Returns ``stats``.
+        """
+        self.epoch += 1
+        self._write_stats(epoch, stats)
+        self.save_checkpoint()
+        self._call_hook("maze_train_epoch_end", epoch=epoch, stats=stats)
+        return stats
+
+    def _optimizer_step(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: Iterable[torch.Tensor],
+                        max_grad_norm: float = math.inf) -> float:
+        """Backward pass, NaN guard, gradient clipping and optimizer step; returns the gradient norm before clipping.
+
+        :param optimizer: the optimizer to step.
+        :param loss: scalar loss; NaN/inf raises :class:`TrainingDivergedError` before any parameter changes.
+        :param params: the parameters whose gradients are clipped (those without a gradient are skipped).
+        :param max_grad_norm: clip the total gradient norm to this (``<= 0`` or ``math.inf``: no clipping).
+        """
+        if not math.isfinite(loss.item()):
+            self._check_finite(self.epoch, "loss", loss)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        params = [p for p in params if p.grad is not None]
+        grad_norm = torch.nn.utils.clip_grad_norm_(params, max_grad_norm if max_grad_norm > 0 else math.inf)
+        if not math.isfinite(grad_norm.item()):
+            self._check_finite(self.epoch, "gradient norm", grad_norm)
+        optimizer.step()
+        return grad_norm.item()
 
     def _call_hook(self, name: str, **kwargs: Any) -> None:
         """Call a lifecycle hook of the plugins (once per run/epoch, never per step)."""

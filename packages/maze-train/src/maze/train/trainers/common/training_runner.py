@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import torch
 
@@ -189,6 +189,42 @@ class BaseTrainingRunner(Runner):
                 "agent_counts_dict": self.agent_counts_dict,
             },
         )
+
+    def save_model_pictures(self, model_composer: Any) -> None:
+        """Let the model composer save its policy/critic graph pictures to the output dir (if it can).
+
+        Composers with ``save_models(output_dir)`` get the output dir; ones with ``save_models()`` use their own.
+        """
+        save_models = getattr(model_composer, "save_models", None)
+        if callable(save_models):
+            try:
+                save_models(self.output_dir)
+            except TypeError:
+                save_models()
+
+    def run_trainer(self, trainer: Any, n_epochs: int | None, envs_to_close: Iterable[Any] = ()) -> Any:
+        """Attach the run's checkpoint file, config and progress-bar setting to ``trainer``, train it, and close
+        ``envs_to_close`` (``None`` entries skipped) and the stats writers afterwards, also when training fails.
+
+        :param trainer: the trainer (kept as ``self.trainer``).
+        :param n_epochs: forwarded to ``trainer.train``.
+        :param envs_to_close: envs created for this run, closed in this order.
+        :return: what ``trainer.train`` returns (the last epoch's statistics).
+        """
+        trainer.checkpoint_file = self.checkpoint_file
+        trainer.run_config = self.cfg
+        trainer.progress_bar = self.progress_bar
+        self.trainer = trainer
+        try:
+            return trainer.train(n_epochs)
+        finally:
+            for env in envs_to_close:
+                if env is not None:
+                    env.close()
+            for writer in self.stats_writers:
+                close = getattr(writer, "close", None)
+                if callable(close):
+                    close()
 
     def load_input_dir_state(self, trainer_kind: str | None = None) -> dict[str, Any] | None:
         """The state to start from: ``checkpoint.pt`` (resume) or ``state_dict.pt`` (fine-tune) of ``input_dir``.

@@ -49,12 +49,7 @@ class BCRunner(BaseTrainingRunner):
                 self.policy.load_state_dict(self.initial_state.get("model", self.initial_state)["policy"])
             except (ValueError, KeyError) as exc:
                 raise InputDirError(f"input_dir '{self.input_dir}' holds a model incompatible with this config: {exc}") from exc
-        save_models = getattr(composer, "save_models", None)
-        if callable(save_models):
-            try:
-                save_models(self.output_dir)
-            except TypeError:
-                save_models()
+        self.save_model_pictures(composer)
 
         dataset_cfg = dict(self.dataset_config)
         data_path = dataset_cfg.get("input_data")
@@ -101,19 +96,7 @@ class BCRunner(BaseTrainingRunner):
                             seed=self.maze_seeding.generate_agent_instance_seed())
         if self.initial_state is not None and "optimizer" in self.initial_state:
             trainer.load_state_dict(self.initial_state)
-        trainer.checkpoint_file = self.checkpoint_file
-        trainer.run_config = self.cfg
-        trainer.progress_bar = self.progress_bar
-        self.trainer = trainer
-        try:
-            return trainer.train(n_epochs)
-        finally:
-            if eval_env is not None:
-                eval_env.close()
-            for writer in self.stats_writers:
-                close = getattr(writer, "close", None)
-                if callable(close):
-                    close()
+        return self.run_trainer(trainer, n_epochs, [eval_env])
 
 
 class BCDevRunner(BCRunner):

@@ -81,18 +81,14 @@ class BCTrainer(Trainer):
         cfg = self.algorithm_config
         end = cfg.n_epochs if n_epochs is None else self.epoch + int(n_epochs)
         self.policy.train()
-        self._call_hook("maze_train_start", config=self.run_config)
-        stats: dict[str, float] = {}
-        try:
-            while self.epoch < end:
-                stats = self.train_epoch()
-                selection = self.model_selection
-                if cfg.patience and selection is not None and selection.last_improvement >= cfg.patience:
-                    print(f"Early stopping: no improvement for {cfg.patience} evaluations", flush=True)
-                    break
-        finally:
-            self._call_hook("maze_train_end", stats=stats)
+        stats, _ = self._run_epochs(end, self.train_epoch, self._early_stop,
+                                    f"no improvement for {cfg.patience} evaluations")
         return stats
+
+    def _early_stop(self) -> bool:
+        patience = self.algorithm_config.patience
+        selection = self.model_selection
+        return bool(patience) and selection is not None and selection.last_improvement >= patience
 
     def train_epoch(self) -> dict[str, float]:
         cfg = self.algorithm_config
@@ -106,13 +102,7 @@ class BCTrainer(Trainer):
         for obs, act in self.data.batches(cfg.batch_size, generator=self.generator):
             metrics: dict[str, float] = {}
             loss = self.loss.calculate_loss(self.policy, obs, act, metrics)
-            self._check_finite(epoch, "loss", loss)
-            self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            grad_norm = torch.nn.utils.clip_grad_norm_(self.policy.parameters(), math.inf)
-            self._check_finite(epoch, "gradient norm", grad_norm)
-            self.optimizer.step()
-            metrics["policy_grad_norm/0"] = float(grad_norm)
+            metrics["policy_grad_norm/0"] = self._optimizer_step(self.optimizer, loss, self.policy.parameters())
             for k, v in metrics.items():
                 sums[k] = sums.get(k, 0.0) + v
             n_batches += 1
@@ -125,8 +115,4 @@ class BCTrainer(Trainer):
         stats["train_ImitationEvents/time_epoch"] = time.perf_counter() - t0
         if self.evaluator is not None:
             stats.update(self.evaluator.evaluate(self.policy))
-        self.epoch += 1
-        self._write_stats(epoch, stats)
-        self.save_checkpoint()
-        self._call_hook("maze_train_epoch_end", epoch=epoch, stats=stats)
-        return stats
+        return self._finish_epoch(epoch, stats)

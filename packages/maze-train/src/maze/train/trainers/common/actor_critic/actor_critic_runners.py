@@ -43,12 +43,7 @@ class ACRunner(BaseTrainingRunner):
                 self.model.load_state_dict(model_state)
             except ValueError as exc:
                 raise InputDirError(f"input_dir '{self.input_dir}' holds a model incompatible with this config: {exc}") from exc
-        save_models = getattr(self.model_composer, "save_models", None)
-        if callable(save_models):
-            try:
-                save_models(self.output_dir)
-            except TypeError:
-                save_models()
+        self.save_model_pictures(self.model_composer)
         trainer_path = component.metadata.get("trainer")
         self.trainer_cls = Factory(object).type_from_name(trainer_path)
 
@@ -89,20 +84,8 @@ class ACRunner(BaseTrainingRunner):
             trainer.load_state_dict(self.initial_state)
             if "epoch" in self.initial_state:
                 print(f"Resuming at epoch {trainer.epoch} (env steps so far: {trainer.env_steps})", flush=True)
-        trainer.checkpoint_file = self.checkpoint_file
-        trainer.run_config = self.cfg
-        trainer.progress_bar = self.progress_bar
-        self.trainer = trainer
-        try:
-            return trainer.train(n_epochs)
-        finally:
-            env.close()
-            if evaluator is not None and getattr(evaluator, "eval_env", None) is not None:
-                evaluator.eval_env.close()
-            for writer in self.stats_writers:
-                close = getattr(writer, "close", None)
-                if callable(close):
-                    close()
+        eval_env = getattr(evaluator, "eval_env", None) if evaluator is not None else None
+        return self.run_trainer(trainer, n_epochs, [env, eval_env])
 
 
 class ACDevRunner(ACRunner):

@@ -290,17 +290,7 @@ class MultiStepActorCritic(Trainer):
 
     def optimizer_step(self, loss: torch.Tensor) -> float:
         """Backward pass, NaN guard, gradient clipping and optimizer step; returns the gradient norm."""
-        if not math.isfinite(loss.item()):
-            self._check_finite(self.epoch, "loss", loss)
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        params = [p for p in self._params if p.grad is not None]
-        max_norm = self.algorithm_config.max_grad_norm
-        grad_norm = torch.nn.utils.clip_grad_norm_(params, max_norm if max_norm > 0 else math.inf)
-        if not math.isfinite(grad_norm.item()):
-            self._check_finite(self.epoch, "gradient norm", grad_norm)
-        self.optimizer.step()
-        return grad_norm.item()
+        return self._optimizer_step(self.optimizer, loss, self._params, self.algorithm_config.max_grad_norm)
 
     @abstractmethod
     def update(self, groups: dict[ActorID, GroupData], train_policy: bool) -> dict[str, float]:
@@ -318,17 +308,10 @@ class MultiStepActorCritic(Trainer):
         else:  # this many more epochs
             end_epoch = math.inf if int(n_epochs) == 0 else self.epoch + int(n_epochs)
         self.model.train()
-        self._call_hook("maze_train_start", config=self.run_config)
-        stats: dict[str, float] = {}
-        try:
-            while self.epoch < end_epoch:
-                stats = self.train_epoch()
-                if self._early_stop():
-                    self.stopped_early = True
-                    print(f"Early stopping: no improvement for {cfg.patience} epochs", flush=True)
-                    break
-        finally:
-            self._call_hook("maze_train_end", stats=stats)
+        stats, stopped = self._run_epochs(end_epoch, self.train_epoch, self._early_stop,
+                                          f"no improvement for {cfg.patience} epochs")
+        if stopped:
+            self.stopped_early = True
         return stats
 
     def train_epoch(self) -> dict[str, float]:
@@ -380,11 +363,7 @@ class MultiStepActorCritic(Trainer):
             stats.update(self.evaluator.evaluate(self.model.policy))
         elif self.model_selection is not None and returns:
             self.model_selection.update(float(np.mean(returns)))
-        self.epoch += 1
-        self._write_stats(epoch, stats)
-        self.save_checkpoint()
-        self._call_hook("maze_train_epoch_end", epoch=epoch, stats=stats)
-        return stats
+        return self._finish_epoch(epoch, stats)
 
     def _early_stop(self) -> bool:
         patience = self.algorithm_config.patience
