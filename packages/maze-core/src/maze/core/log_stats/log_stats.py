@@ -355,12 +355,7 @@ def reduce_step_events(events: Iterable[EventRecord], out: dict[LogStatsKey, lis
         defs = plan.spec.step
         if not defs:
             if plan.spec.episode:
-                raw_key = LogStatsKey(m, _RAW_EVENT, None)
-                lst = out.get(raw_key)
-                if lst is None:
-                    out[raw_key] = list(attrs_list)
-                else:
-                    lst.extend(attrs_list)
+                _keep_raw_inputs(out, m, attrs_list)
             continue
         _apply(plan, defs, _group_raw(plan, attrs_list), True, step_out, None)
     for key, value in step_out.items():
@@ -369,6 +364,15 @@ def reduce_step_events(events: Iterable[EventRecord], out: dict[LogStatsKey, lis
             out[key] = [value]
         else:
             lst.append(value)
+
+
+def _keep_raw_inputs(out: dict, method: Callable, attributes: Iterable[dict]) -> None:
+    """Keep the attributes of an event with episode but no step statistics as raw episode inputs."""
+    raw_key = LogStatsKey(method, _RAW_EVENT, None)
+    lst = out.get(raw_key)
+    if lst is None:
+        out[raw_key] = lst = []
+    lst.extend(attributes)
 
 
 def _identity_fast(fn: Callable | None) -> Callable | None:
@@ -419,11 +423,7 @@ def reduce_episode_step_events(steps: Sequence[Sequence[EventRecord]], out: dict
         defs = plan.spec.step
         if not defs:
             if plan.spec.episode:
-                raw_key = LogStatsKey(m, _RAW_EVENT, None)
-                lst = out.get(raw_key)
-                if lst is None:
-                    out[raw_key] = lst = []
-                lst.extend(a for _, a in occurrences)
+                _keep_raw_inputs(out, m, (a for _, a in occurrences))
             continue
         getter = plan.group_getter
         units: dict = {}
