@@ -188,3 +188,46 @@ def test_renderer_draws_headless(tmp_path):
     # invalid piece ids and missing actions render too
     assert renderer.render(state, Cutting2DMazeAction(30, False, False), None) is not None
     assert renderer.render(state, None, None) is not None
+
+
+def test_recorded_structured_trajectory_holds_one_complete_record_per_core_step():
+    """Regression: the piece-selection sub-step keeps the core step open; recording it on its own paired the
+    state with the *previous* step's MazeAction, so a quarter of the imitation labels chose masked pieces."""
+    from maze.core.trajectory_recording.datasets.in_memory_dataset import InMemoryDataset
+    from maze.core.trajectory_recording.trajectory_recording_wrapper import TrajectoryRecordingWrapper
+    from maze.core.trajectory_recording.writers.trajectory_writer import TrajectoryWriter
+    from maze.envs.cutting2d.policies.greedy_policy import Cutting2DGreedyPolicy
+
+    class Keep(TrajectoryWriter):
+        def __init__(self) -> None:
+            self.records = []
+
+        def write(self, episode_record) -> None:
+            self.records.append(episode_record)
+
+    writer = Keep()
+    env = TrajectoryRecordingWrapper.wrap(masked_struct_env_factory(**{**SIMPLE, "max_steps": 12}), writers=[writer])
+    policy = Cutting2DGreedyPolicy(env.action_spaces_dict)
+    obs, _ = env.reset(seed=0)
+    expected_actions, done, n_sub_steps = [], False, 0
+    while not done:
+        actor = env.actor_id()
+        action = policy.compute_action(obs, maze_state=env.get_maze_state(), env=env, actor_id=actor)
+        if actor.step_key == 0:
+            expected_actions.append(action["piece_idx"])
+        obs, _, terminated, truncated, _ = env.step(action)
+        n_sub_steps += 1
+        done = terminated or truncated
+    (episode,) = writer.records
+    steps = [r for r in episode.step_records if r.maze_action is not None]
+    assert n_sub_steps == 2 * 12 and len(steps) == 12  # one record per core step, plus the final state
+    assert [r.maze_action.piece_id for r in steps] == expected_actions
+    assert [r.env_time for r in steps] == list(range(1, 13))
+    assert all(r.actor_id.step_key == 0 for r in steps)
+    assert sum(len([e for e in r.step_event_log if e.interface_method.__name__ == "valid_cut"]) for r in steps) == 12
+
+    dataset = InMemoryDataset(episode, conversion_env_factory=lambda: masked_struct_env_factory(**SIMPLE))
+    for i in range(len(dataset)):
+        obs, act, _ = dataset[i]
+        assert obs[0]["inventory_mask"][act[0]["piece_idx"]] == 1.0  # every label is a valid choice
+        assert act[0]["piece_idx"] == expected_actions[i]

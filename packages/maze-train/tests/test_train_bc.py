@@ -40,7 +40,7 @@ def test_bc_imitates_heuristic_and_ppo_fine_tunes(tmp_path: Path) -> None:
     data = tmp_path / "trajectory_data"
     record(data, n_episodes=10)
     bc_dir = tmp_path / "bc"
-    proc = subprocess.run([*MAZE_RUN, "-cn", "conf_train", "env.name=CartPole-v1", "algorithm=bc", "algorithm.n_epochs=60", "algorithm.optimizer.lr=0.003",
+    proc = subprocess.run([*MAZE_RUN, "-cn", "conf_train", "env.name=CartPole-v1", "algorithm=bc", "algorithm.n_epochs=15", "algorithm.optimizer.lr=0.003",
                            "algorithm.validation_percentage=20", f"runner.dataset.input_data={data}",
                            "seeding.env_base_seed=0", "seeding.agent_base_seed=0", f"hydra.run.dir={bc_dir}"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=180)
@@ -96,21 +96,20 @@ def test_bc_imitates_the_greedy_cutting2d_policy(tmp_path: Path) -> None:
     assert raw_pieces(greedy) == 31.0  # the optimum of the simple problem
     bc_dir = tmp_path / "bc_cutting"
     maze_run("-cn", "conf_train", "env=cutting2d_struct_masked", "model=mlp_cutting2d_masked", "algorithm=bc",
-             "algorithm.n_epochs=60", "algorithm.optimizer.lr=0.003", f"runner.dataset.input_data={greedy_dir / 'trajectory_data'}",
+             "algorithm.n_epochs=15", "algorithm.optimizer.lr=0.003", f"runner.dataset.input_data={greedy_dir / 'trajectory_data'}",
              "seeding.env_base_seed=0", "seeding.agent_base_seed=0", f"hydra.run.dir={bc_dir}")
     acc = EventAccumulator(str(bc_dir))
     acc.Reload()
     accuracies = {tag: acc.Scalars(tag)[-1].value for tag in acc.Tags()["scalars"] if "eval_ImitationEvents/discrete_accuracy" in tag}
-    # the greedy heuristic breaks ties between identical inventory pieces by position, which no observation-based
-    # policy can recover exactly; cutting decisions are unambiguous
-    assert accuracies["eval_ImitationEvents/discrete_accuracy/1/cut_rotation"] > 0.9, accuracies
-    assert accuracies["eval_ImitationEvents/discrete_accuracy/1/cut_order"] > 0.9, accuracies
-    assert accuracies["eval_ImitationEvents/discrete_accuracy/0/piece_idx"] > 0.5, accuracies
+    # one record per core step pairs each state with its own complete MazeAction: the greedy decisions are a
+    # function of the (masked) observations and are learned almost perfectly
+    assert accuracies["eval_ImitationEvents/discrete_accuracy/1/cut_rotation"] > 0.95, accuracies
+    assert accuracies["eval_ImitationEvents/discrete_accuracy/1/cut_order"] > 0.95, accuracies
+    assert accuracies["eval_ImitationEvents/discrete_accuracy/0/piece_idx"] > 0.95, accuracies
     clone = maze_run("env=cutting2d_struct_masked", "policy=torch_policy", "policy.deterministic=true", f"input_dir={bc_dir}",
                      "runner=sequential", "runner.n_episodes=2", f"hydra.run.dir={tmp_path / 'clone_rollout'}")
     random = maze_run("env=cutting2d_struct_masked", "policy=masked_random_policy", "runner=sequential",
                       "runner.n_episodes=2", "seeding.env_base_seed=0", f"hydra.run.dir={tmp_path / 'random_rollout'}")
-    # (nearly) as economical as the heuristic's optimum of 31 and clearly better than random valid cutting
-    # (the clone's tie-breaking between equally sized pieces depends on the data order: 31 or 32 in practice)
-    assert raw_pieces(clone) <= 32.0
+    # as economical as the heuristic (the optimum of 31) and clearly better than random valid cutting
+    assert raw_pieces(clone) == 31.0
     assert raw_pieces(clone) < raw_pieces(random)

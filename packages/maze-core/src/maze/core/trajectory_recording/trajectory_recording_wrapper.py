@@ -15,8 +15,10 @@ from maze.core.wrappers.wrapper import Wrapper
 class TrajectoryRecordingWrapper(Wrapper):
     """Records a :class:`StateTrajectoryRecord` per episode and hands it to trajectory writers.
 
-    Per step it keeps a copy of the MazeState before the action, the MazeAction, the step's events, reward,
-    termination flags and info. The episode is written when a step returns ``terminated``/``truncated``;
+    Per core step (env time step) it keeps a copy of the MazeState before the action, the MazeAction, the
+    step's events, reward, termination flags and info. Structured envs whose sub-steps keep the core step
+    open (e.g. select a piece, then cut it) give one record per core step: the complete MazeAction, the
+    events of all its sub-steps, the summed sub-step rewards, and the actor of its first sub-step. The episode is written when a step returns ``terminated``/``truncated``;
     an unfinished episode is written on the next ``reset()`` or on ``close()`` (e.g. episodes cut by a
     rollout runner's step limit). Written episodes end with a final-state record (``maze_action=None``).
 
@@ -33,6 +35,10 @@ class TrajectoryRecordingWrapper(Wrapper):
         self.copy_states = bool(copy_states)
         self.episode_record: StateTrajectoryRecord | None = None
         self._last_state: Any = None
+        self._last_env_time: int | None = None
+        self._pending_actor: Any = None
+        self._pending_reward: Any = None
+        self._pending_info: dict = {}
         self._copy = copy.deepcopy if self.copy_states else _identity
 
     # ------------------------------------------------------------------ gymnasium API
@@ -48,36 +54,52 @@ class TrajectoryRecordingWrapper(Wrapper):
         if seed is not None:
             metadata["seed"] = int(seed)
         self.episode_record = StateTrajectoryRecord(id=self.env.get_episode_id(), renderer=renderer, metadata=metadata)
-        self._last_state = self._copy(self.env.get_maze_state())
+        self._start_step(_env_time(self.env))
         return obs, info
 
     def step(self, action: Any) -> tuple[Any, Any, bool, bool, dict]:
         if self.episode_record is None:
             raise RuntimeError("TrajectoryRecordingWrapper: step() called before reset()")
-        actor_id = self.env.actor_id()
-        state_before = self._last_state
+        if self._pending_actor is None:
+            self._pending_actor = self.env.actor_id()
         obs, reward, terminated, truncated, info = self.env.step(action)
         env = self.env
+        self._pending_reward = reward if self._pending_reward is None else self._pending_reward + reward
+        if info:
+            self._pending_info.update(info)
+        env_time = _env_time(env)
+        # sub-steps of a structured env that keep the core step open do not advance the env time: the
+        # MazeAction is only complete (and the events of all sub-steps collected) when the core step ends
+        if env_time is not None and env_time == self._last_env_time and not (terminated or truncated):
+            return obs, reward, terminated, truncated, info
         components = env.get_serializable_components()
         self.episode_record.step_records.append(
             StateRecord(
-                maze_state=state_before,
+                maze_state=self._last_state,
                 maze_action=self._copy(env.get_maze_action()),
                 step_event_log=list(env.get_step_events()),
-                reward=reward,
+                reward=self._pending_reward,
                 done=bool(terminated or truncated),
-                info=dict(info) if info else {},
+                info=self._pending_info,
                 serializable_components=self._copy(components) if components else {},
                 terminated=bool(terminated),
                 truncated=bool(truncated),
-                env_time=env.get_env_time(),
-                actor_id=actor_id,
+                env_time=env_time,
+                actor_id=self._pending_actor,
             )
         )
-        self._last_state = self._copy(env.get_maze_state())
+        self._start_step(env_time)
         if terminated or truncated:
             self._flush(final_state=True)
         return obs, reward, terminated, truncated, info
+
+    def _start_step(self, env_time: int | None) -> None:
+        """Remember the state before the next core step and clear the sub-step accumulators."""
+        self._last_state = self._copy(self.env.get_maze_state())
+        self._last_env_time = env_time
+        self._pending_actor = None
+        self._pending_reward = None
+        self._pending_info = {}
 
     def close(self) -> None:
         self._flush(final_state=False)
@@ -101,6 +123,13 @@ class TrajectoryRecordingWrapper(Wrapper):
         else:
             for writer in self.writers:
                 writer.write(record)
+
+
+def _env_time(env: Any) -> int | None:
+    try:
+        return env.get_env_time()
+    except (AttributeError, NotImplementedError):
+        return None
 
 
 def _identity(x: Any) -> Any:

@@ -25,7 +25,7 @@ import torch
 
 from maze.core.runners.runner import Runner
 from maze.core.utils.factory import ConfigError, Factory, to_plain
-from maze.core.utils.seeding import MazeSeeding
+from maze.core.utils.seeding import MazeSeeding, set_seeds_globally
 from maze.perception.models.space_config import SpacesConfig
 
 STATE_DICT_FILE = "state_dict.pt"
@@ -119,6 +119,9 @@ class BaseTrainingRunner(Runner):
             torch.set_num_threads(self.torch_threads)
         torch.distributions.Distribution.set_default_validate_args(False)  # hot path: skip support checks
         self.maze_seeding = MazeSeeding.from_config(cfg.get("seeding"))
+        # model initialization and any global-RNG use in the main process follow the agent base seed, so a
+        # run with fixed seeds is reproducible (per-instance seeds still come from the streams)
+        set_seeds_globally(self.maze_seeding.agent_base_seed, self.maze_seeding.cudnn_determinism_flag)
         self.state_dict_dump_file = os.path.join(self.output_dir, STATE_DICT_FILE)
         self.checkpoint_file = os.path.join(self.output_dir, CHECKPOINT_FILE)
         self.spaces_config_dump_file = os.path.join(self.output_dir, SPACES_CONFIG_FILE)
