@@ -10,7 +10,9 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 from maze.core.agent.random_policy import MaskedRandomPolicy, RandomPolicy
+from maze.core.env.structured_env import ActorID
 from maze.core.trajectory_recording.serialization import TrajectoryDecoder, TrajectoryEncoder
+from maze.core.trajectory_recording.writers.trajectory_writer import TrajectoryWriter
 from maze.envs.cutting2d.env.events import CuttingEvents, InventoryEvents
 from maze.envs.cutting2d.env.maze_action import Cutting2DMazeAction
 from maze.envs.cutting2d.env.maze_env import Cutting2DEnvironment, make_cutting2d_env
@@ -20,6 +22,16 @@ from maze.envs.cutting2d.env.struct_env_masked import masked_struct_env_factory
 SIMPLE = {"max_pieces_in_inventory": 50, "raw_piece_size": (4, 3),
           "static_demand": [[1, 2], [1, 2], [1, 1], [2, 2], [1, 2], [1, 1]], "max_steps": 180}
 INVALID = (CuttingEvents.invalid_cut, CuttingEvents.invalid_piece_selected)
+
+
+class _KeepWriter(TrajectoryWriter):
+    """Keeps recorded episodes in memory."""
+
+    def __init__(self) -> None:
+        self.records = []
+
+    def write(self, episode_record) -> None:
+        self.records.append(episode_record)
 
 
 def test_flat_env_passes_gymnasium_env_checker():
@@ -195,17 +207,9 @@ def test_recorded_structured_trajectory_holds_one_complete_record_per_core_step(
     state with the *previous* step's MazeAction, so a quarter of the imitation labels chose masked pieces."""
     from maze.core.trajectory_recording.datasets.in_memory_dataset import InMemoryDataset
     from maze.core.trajectory_recording.trajectory_recording_wrapper import TrajectoryRecordingWrapper
-    from maze.core.trajectory_recording.writers.trajectory_writer import TrajectoryWriter
     from maze.envs.cutting2d.policies.greedy_policy import Cutting2DGreedyPolicy
 
-    class Keep(TrajectoryWriter):
-        def __init__(self) -> None:
-            self.records = []
-
-        def write(self, episode_record) -> None:
-            self.records.append(episode_record)
-
-    writer = Keep()
+    writer = _KeepWriter()
     env = TrajectoryRecordingWrapper.wrap(masked_struct_env_factory(**{**SIMPLE, "max_steps": 12}), writers=[writer])
     policy = Cutting2DGreedyPolicy(env.action_spaces_dict)
     obs, _ = env.reset(seed=0)
@@ -231,3 +235,30 @@ def test_recorded_structured_trajectory_holds_one_complete_record_per_core_step(
         obs, act, _ = dataset[i]
         assert obs[0]["inventory_mask"][act[0]["piece_idx"]] == 1.0  # every label is a valid choice
         assert act[0]["piece_idx"] == expected_actions[i]
+
+
+def test_recorded_structured_episode_replays_sub_step_by_sub_step():
+    """ReplayRecordedActionsPolicy serves both sub-steps of each recorded core step and reproduces the episode."""
+    from maze.core.agent.replay_recorded_actions_policy import ReplayRecordedActionsPolicy
+    from maze.core.trajectory_recording.trajectory_recording_wrapper import TrajectoryRecordingWrapper
+    from maze.envs.cutting2d.policies.greedy_policy import Cutting2DGreedyPolicy
+
+    def run_episode(env, policy):
+        obs, _ = env.reset(seed=0)
+        policy.reset()
+        states, done = [], False
+        while not done:
+            states.append(env.get_maze_state())
+            action = policy.compute_action(obs, maze_state=env.get_maze_state(), env=env, actor_id=env.actor_id())
+            obs, _, terminated, truncated, _ = env.step(action)
+            done = terminated or truncated
+        return states
+
+    writer = _KeepWriter()
+    recording = TrajectoryRecordingWrapper.wrap(masked_struct_env_factory(**{**SIMPLE, "max_steps": 20}), writers=[writer])
+    greedy_states = run_episode(recording, Cutting2DGreedyPolicy(recording.action_spaces_dict))
+    replay = ReplayRecordedActionsPolicy(writer.records[0], cycle=False)
+    replay_states = run_episode(masked_struct_env_factory(**{**SIMPLE, "max_steps": 20}), replay)
+    assert replay_states == greedy_states and len(replay_states) == 40
+    with pytest.raises(IndexError, match="has only 20 actions"):
+        replay.compute_action(None, env=masked_struct_env_factory(**SIMPLE), actor_id=ActorID(0, 0))

@@ -47,6 +47,9 @@ class ReplayRecordedActionsPolicy(Policy):
         self._episode = -1
         self._actions: list[tuple[Any, Any]] = []
         self._step = 0
+        self._converted = None
+        self._served = set()
+        self._recorded_actor = None
 
     def needs_state(self) -> bool:
         return False
@@ -74,6 +77,9 @@ class ReplayRecordedActionsPolicy(Policy):
         else:
             raise TypeError(f"cannot replay a {type(trajectory).__name__}")
         self._step = 0
+        self._converted: dict | None = None
+        self._served: set = set()
+        self._recorded_actor: Any = None
 
     @property
     def current_trajectory(self) -> TrajectoryRecord:
@@ -84,21 +90,46 @@ class ReplayRecordedActionsPolicy(Policy):
                        actor_id: ActorID | None = None, deterministic: bool = False) -> Any:
         if self._episode < 0:
             self.reset()
+        if not self._is_state:
+            self._check_remaining()
+            _, action = self._actions[self._step]
+            self._step += 1
+            return action
+        if env is None:
+            raise ValueError("ReplayRecordedActionsPolicy needs the env to convert recorded MazeActions (needs_env)")
+        key = actor_id.step_key if actor_id is not None else None
+        # one state record holds the complete MazeAction of a core step; structured envs ask for it sub-step by
+        # sub-step, so the converted record serves every sub-step key once before the next record is taken
+        if key is None or self._converted is None or key in self._served or key not in self._converted:
+            self._next_state_record(env)
+        assert self._converted is not None
+        if key is None:
+            key = self._recorded_actor.step_key if self._recorded_actor is not None else next(iter(self._converted))
+        self._served.add(key)
+        try:
+            return self._converted[key]
+        except KeyError:
+            raise KeyError(
+                f"converted recorded action has sub-steps {list(self._converted)}, the env asks for {key!r}"
+            ) from None
+
+    def _next_state_record(self, env: Any) -> None:
+        self._check_remaining()
+        recorded_actor, action = self._actions[self._step]
+        self._step += 1
+        try:
+            state = env.get_maze_state()
+        except (AttributeError, NotImplementedError):
+            state = None
+        _, act_dict = env.get_observation_and_action_dicts(state, action, self._step == 1)
+        if not act_dict:
+            raise ValueError(f"{type(env).__name__}.get_observation_and_action_dicts returned no actions for a "
+                             f"recorded MazeAction of episode {self.current_trajectory.id}")
+        self._converted, self._served, self._recorded_actor = act_dict, set(), recorded_actor
+
+    def _check_remaining(self) -> None:
         if self._step >= len(self._actions):
             raise IndexError(
                 f"recorded episode {self.current_trajectory.id} has only {len(self._actions)} actions; the env asks for "
                 f"action {self._step + 1} (was the env reset with the recorded seed?)"
             )
-        recorded_actor, action = self._actions[self._step]
-        self._step += 1
-        if not self._is_state:
-            return action
-        if env is None:
-            raise ValueError("ReplayRecordedActionsPolicy needs the env to convert recorded MazeActions (needs_env)")
-        _, act_dict = env.get_observation_and_action_dicts(None, action, self._step == 1)
-        key = actor_id.step_key if actor_id is not None else (
-            recorded_actor.step_key if recorded_actor is not None else next(iter(act_dict)))
-        try:
-            return act_dict[key]
-        except KeyError:
-            raise KeyError(f"converted recorded action has sub-steps {list(act_dict)}, the env asks for {key!r}") from None
