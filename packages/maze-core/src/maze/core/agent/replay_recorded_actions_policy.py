@@ -47,9 +47,10 @@ class ReplayRecordedActionsPolicy(Policy):
         self._episode = -1
         self._actions: list[tuple[Any, Any]] = []
         self._step = 0
-        self._converted = None
-        self._served = set()
-        self._recorded_actor = None
+        #: state records: the converted action dicts of the current core step, and the sub-step keys served
+        self._converted: dict | None = None
+        self._served: set = set()
+        self._recorded_actor: Any = None
 
     def needs_state(self) -> bool:
         return False
@@ -77,9 +78,7 @@ class ReplayRecordedActionsPolicy(Policy):
         else:
             raise TypeError(f"cannot replay a {type(trajectory).__name__}")
         self._step = 0
-        self._converted: dict | None = None
-        self._served: set = set()
-        self._recorded_actor: Any = None
+        self._converted, self._served, self._recorded_actor = None, set(), None
 
     @property
     def current_trajectory(self) -> TrajectoryRecord:

@@ -18,11 +18,13 @@ class TrajectoryRecordingWrapper(Wrapper):
     Per core step (env time step) it keeps a copy of the MazeState before the action, the MazeAction, the
     step's events, reward, termination flags and info. Structured envs whose sub-steps keep the core step
     open (e.g. select a piece, then cut it) give one record per core step: the complete MazeAction, the
-    events of all its sub-steps, the summed sub-step rewards, and the actor of its first sub-step. The episode is written when a step returns ``terminated``/``truncated``;
-    an unfinished episode is written on the next ``reset()`` or on ``close()`` (e.g. episodes cut by a
-    rollout runner's step limit). Written episodes end with a final-state record (``maze_action=None``).
+    events of all its sub-steps, the summed sub-step rewards, and the actor of its first sub-step.
 
-    Recording is meant for rollouts, not training: copying states costs a ``deepcopy`` per step.
+    The episode is written when a step returns ``terminated``/``truncated``; an unfinished episode is
+    written on the next ``reset()`` or on ``close()`` (e.g. episodes cut by a rollout runner's step limit).
+    Written episodes end with a final-state record (``maze_action=None``).
+
+    Recording is meant for rollouts, not training: copying states costs a ``deepcopy`` per core step.
 
     :param env: the env to wrap (usually the outermost wrapper, so that every step is seen).
     :param writers: writers to use; ``None`` uses those registered in :class:`TrajectoryWriterRegistry`.
