@@ -3,7 +3,7 @@
     nox -s tests        all packages in one venv, all tests (the README's test command)
     nox -s core         maze-core alone: no torch may be importable, core tests pass
     nox -s package      per package: core + that package only, smoke import + its tests
-    nox -s lint         ruff
+    nox -s lint         ruff + the import-layering check (scripts/check_layers.py)
     nox -s bench        benchmarks/ (ratios against baselines measured in the same run)
     nox -s demo         the main job: short PPO training on masked structured Cutting-2D + rollout
 
@@ -97,6 +97,8 @@ def lint(session: nox.Session) -> None:
     session.install("ruff>=0.5")
     paths = [p for p in ("packages", "examples", "benchmarks", "scripts", "noxfile.py") if (ROOT / p).exists()]
     session.run("ruff", "check", *paths)
+    # import layering: core <- perception <- train <- rllib-bridge, the layers inside maze-core, no cycles
+    session.run("python", "scripts/check_layers.py")
 
 
 @nox.session

@@ -22,7 +22,7 @@ def test_sequential_cartpole_rollout_prints_per_episode_results(tmp_path):
     episodes = re.findall(r"episode (\d)/3: steps=(\d+) return=([\d.]+)", res.stdout)
     assert [e[0] for e in episodes] == ["1", "2", "3"]
     assert all(float(r) == float(s) for _, s, r in episodes), "CartPole pays 1 per step"
-    out_dirs = list((tmp_path / "outputs").glob("gym_env-random_policy-sequential/*"))
+    out_dirs = list((tmp_path / "outputs").glob("CartPole-v1-random_policy-sequential/*"))  # named after env.name
     assert len(out_dirs) == 1 and (out_dirs[0] / ".hydra" / "config.yaml").exists()
     # the composed config and the command are in TensorBoard TEXT too
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator

@@ -45,7 +45,9 @@ def test_factory_errors_name_key_value_and_expectation():
         Factory(MazeEnv).instantiate({"_target_": "gym_env", "name": "CartPole-v1", "bogus": 3})
     with pytest.raises(ConfigError, match="requires argument"):
         Factory(Policy).instantiate({"_target_": "random_policy"})
-    with pytest.raises(ConfigError, match="expected an instance of maze.core.agent.policy.Policy"):
+    # a class of the wrong type is refused before it is called
+    with pytest.raises(ConfigError, match=r"_target_ = 'collections.OrderedDict' resolves to the class "
+                                          r"collections.OrderedDict, expected a subclass of maze.core.agent.policy.Policy$"):
         Factory(Policy).instantiate({"_target_": "collections.OrderedDict"})
     with pytest.raises(ConfigError, match="unknown policy 'nope'.*random_policy"):
         Factory(Policy, kind="policy").instantiate({"_target_": "nope"})
@@ -72,7 +74,7 @@ def test_make_env_applies_wrappers_in_order_and_rejects_unknown_ones():
     globals()["Tag"] = Tag
     env = make_env({"_target_": "gym_env", "name": "CartPole-v1"}, {path: {"tag": "inner"}, "Wrapper": {}})
     assert type(env) is Wrapper and type(env.env) is Tag and env.env.tag == "inner"
-    with pytest.raises(ConfigError, match="wrappers: 'NoSuchWrapper'.*Registered wrapper names"):
+    with pytest.raises(ConfigError, match="wrappers = 'NoSuchWrapper'.*registered wrapper names"):
         make_env({"_target_": "gym_env", "name": "CartPole-v1"}, {"NoSuchWrapper": {}})
     with pytest.raises(ConfigError, match="rejected its arguments"):
         make_env({"_target_": "gym_env", "name": "CartPole-v1"}, {path: {"wrong": 1}})

@@ -29,12 +29,25 @@ def _module(name: str, **hooks) -> types.ModuleType:
 
 
 def test_every_hookspec_is_documented():
+    """Each spec says when it is called, what it returns, and declares (and documents) its pluggy markers."""
     specs = [(n, f) for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("maze_")]
-    assert len(specs) >= 15
+    assert len(specs) >= 16
     for name, fn in specs:
         doc = inspect.getdoc(fn) or ""
+        opts = getattr(fn, f"{hookspecs.PROJECT_NAME}_spec")
         assert "Called" in doc, f"{name}: the docstring must say when it is called"
-        assert "versionadded" in doc, f"{name}: missing versionadded note"
+        assert "versionadded" in doc or "versionchanged" in doc, f"{name}: missing versionadded/versionchanged note"
+        if inspect.signature(fn).return_annotation not in ("None", None):
+            assert ":return:" in doc, f"{name}: the docstring must say what it returns"
+        if opts.get("firstresult"):
+            assert "``firstresult``:" in doc, f"{name}: declared firstresult=True, the docstring must explain it"
+        else:
+            assert "firstresult=True" not in doc, name
+        if opts.get("historic"):
+            assert "``historic``" in doc, f"{name}: declared historic=True, the docstring must explain it"
+    declared = {n for n, f in specs if getattr(f, f"{hookspecs.PROJECT_NAME}_spec").get("firstresult")}
+    assert declared == {"maze_choose_component"}
+    assert getattr(hookspecs.maze_add_hookspecs, f"{hookspecs.PROJECT_NAME}_spec")["historic"] is True
 
 
 def test_every_hookspec_is_exercised_by_a_test():
@@ -103,12 +116,36 @@ def test_maze_register_wrappers_runners_algorithms_and_components(plugin_manager
     assert plugin_manager.resolve("my_writer", "stats_writer") is list
 
 
-def test_a_name_registered_twice_is_an_error_naming_both_distributions(plugin_manager):
-    plugin_manager.register(_module("a", maze_register_policies=lambda: [Component("dup", dict)]), "a", "dist-a", "1.0")
+def test_a_name_registered_twice_is_reported_once_and_fails_only_when_resolved(plugin_manager):
+    plugin_manager.register(_module("a", maze_register_policies=lambda: [Component("dup", dict), Component("only_a", set)]),
+                            "a", "dist-a", "1.0")
     plugin_manager.register(_module("b", maze_register_policies=lambda: [Component("dup", list)]), "b", "dist-b", "2.0")
+    with pytest.warns(RuntimeWarning, match="policy 'dup' is registered by dist-a 1.0.*and by dist-b 2.0") as record:
+        registry = plugin_manager.registry
+    assert len([w for w in record if "'dup'" in str(w.message)]) == 1
+    assert registry.get("policy", "only_a").component.target is set  # everything else of both plugins works
+    assert plugin_manager.resolve("builtins.list") is list
+    assert registry.entries("policy")[[e.component.name for e in registry.entries("policy")].index("dup")].plugin == "a"
     with pytest.raises(ComponentConflictError) as err:
-        plugin_manager.registry  # noqa: B018
-    assert "dist-a 1.0" in str(err.value) and "dist-b 2.0" in str(err.value) and "dup" in str(err.value)
+        plugin_manager.resolve("dup", "policy")
+    assert "dist-a 1.0" in str(err.value) and "dist-b 2.0" in str(err.value) and "builtins.list" in str(err.value)
+    assert isinstance(err.value, ComponentError)  # config factories turn it into a ConfigError naming the key
+    [conflict] = plugin_manager.conflicts
+    assert conflict.distributions == ["dist-a", "dist-b"]
+    assert "Name conflicts" in plugin_manager.describe() and "dist-b 2.0 (plugin 'b')" in plugin_manager.describe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # rebuilding the registry does not report again
+        plugin_manager.register(_module("c", maze_register_envs=lambda: [Component("c_env", dict)]), "c")
+        assert plugin_manager.resolve("c_env", "env") is dict
+
+
+def test_the_same_target_registered_twice_is_not_a_conflict(plugin_manager):
+    plugin_manager.register(_module("again", maze_register_policies=lambda: [
+        Component("random_policy", "maze.core.agent.random_policy.RandomPolicy")]), "again")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert plugin_manager.resolve("random_policy", "policy").__name__ == "RandomPolicy"
+    assert plugin_manager.conflicts == []
 
 
 def test_a_plugin_raising_in_a_registration_hook_is_reported_once_and_skipped(plugin_manager):
@@ -135,11 +172,16 @@ def test_a_registration_hook_returning_garbage_is_reported(plugin_manager):
         plugin_manager.registry  # noqa: B018
 
 
-def test_an_unknown_hook_implementation_is_an_error_of_that_plugin(plugin_manager):
-    typo = _module("typo", maze_register_envz=lambda: [])
-    with pytest.warns(RuntimeWarning, match="unknown hook 'maze_register_envz'"):
+def test_an_unknown_hook_implementation_is_reported_and_the_plugins_other_hooks_survive(plugin_manager):
+    typo = _module("typo", maze_register_envz=lambda: [], maze_register_envs=lambda: [Component("typo_env", dict)])
+    with pytest.warns(RuntimeWarning, match="unknown hook 'maze_register_envz'.*other hooks stay active"):
         plugin_manager.register(typo, "typo", "typo-dist", "1")
-    assert "typo" not in plugin_manager.plugins
+    assert "typo" in plugin_manager.plugins
+    assert plugin_manager.resolve("typo_env", "env") is dict
+    [failure] = [f for f in plugin_manager.failures if f.name == "typo"]
+    assert failure.stage == "validation" and not failure.plugin_skipped
+    listing = plugin_manager.describe()
+    assert "maze_register_envz skipped: unknown hook" in listing and "Failed plugins: none" in listing
 
 
 def test_maze_add_hookspecs_lets_a_distribution_add_hooks_and_component_kinds(plugin_manager):
@@ -177,22 +219,6 @@ def test_maze_config_search_path_collects_all_plugins_in_order(plugin_manager):
     plugin_manager.register(_module("conf_plugin", maze_config_search_path=lambda: ["pkg://somewhere.conf"]), "conf_plugin")
     paths = plugin_manager.config_search_path()
     assert paths[0] == "pkg://maze.core.conf" and paths[-1] == "pkg://somewhere.conf"
-
-
-def test_lifecycle_hooks_isolate_failures(plugin_manager):
-    seen = []
-
-    def ok(trainer, epoch, stats):
-        seen.append((epoch, stats["x"]))
-
-    def broken(trainer, epoch, stats):
-        raise ValueError("observer bug")
-
-    plugin_manager.register(_module("obs_ok", maze_train_epoch_end=ok), "obs_ok")
-    plugin_manager.register(_module("obs_broken", maze_train_epoch_end=broken), "obs_broken")
-    with pytest.warns(RuntimeWarning, match="observer bug"):
-        plugin_manager.call_lifecycle("maze_train_epoch_end", trainer=None, epoch=3, stats={"x": 1.5})
-    assert seen == [(3, 1.5)]
 
 
 def test_autoload_can_be_disabled(monkeypatch):

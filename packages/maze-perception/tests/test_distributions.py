@@ -243,7 +243,7 @@ def test_mapper_bad_config_errors_name_the_entry():
         DistributionMapper(ACTION_SPACE, [{"action_head": "nope", "distribution": "beta"}])
     with pytest.raises(ValueError, match="unknown action_space 'gym.spaces.Boxx'"):
         DistributionMapper(ACTION_SPACE, [{"action_space": "gym.spaces.Boxx", "distribution": "beta"}])
-    with pytest.raises(ValueError, match="cannot resolve distribution 'betta'"):
+    with pytest.raises(ValueError, match=r"distribution_mapper_config\[0\].distribution = 'betta': unknown distribution 'betta'"):
         DistributionMapper(ACTION_SPACE, [{"action_space": "Box", "distribution": "betta"}])
     with pytest.raises(ValueError, match="distribution_mapper_config\\[0\\]"):
         DistributionMapper(ACTION_SPACE, [{"distribution": "beta"}])

@@ -21,7 +21,8 @@ from maze.train.parallelization.vector_env.sequential_vector_env import Sequenti
 from maze.train.trainers.a2c.a2c_algorithm_config import A2CAlgorithmConfig
 from maze.train.trainers.a2c.a2c_trainer import A2C
 from maze.train.trainers.common.config_classes import AlgorithmConfigError
-from maze.train.trainers.common.trainer import TrainingDivergedError
+from maze.train.trainers.common.run_dir import RunDir
+from maze.train.trainers.common.trainer import TrainingDivergedError, TrainingRun
 from maze.train.trainers.ppo.ppo_algorithm_config import PPOAlgorithmConfig
 
 MAZE_RUN = [sys.executable, "-c", "import sys; from maze.core.cli import main; sys.exit(main())"]
@@ -104,8 +105,7 @@ def test_nan_loss_stops_with_epoch_and_keeps_checkpoint(tmp_path: Path) -> None:
     env = SequentialVectorEnv([lambda: NaNAfter(GymMazeEnv("CartPole-v1"), limit=2 * 10)])
     model = make_actor_critic(env)
     cfg = A2CAlgorithmConfig(n_epochs=3, epoch_length=2, n_rollout_steps=10, rollout_evaluator=None, patience=0)
-    trainer = A2C(cfg, env, model, seed=0)
-    trainer.checkpoint_file = str(tmp_path / "checkpoint.pt")
+    trainer = A2C(cfg, env, model, seed=0, run=TrainingRun(run_dir=RunDir(str(tmp_path))))
     with pytest.raises(TrainingDivergedError, match=r"epoch 1: the loss is nan"):
         trainer.train()
     checkpoint = torch.load(tmp_path / "checkpoint.pt", weights_only=True)

@@ -9,11 +9,14 @@ import types
 import torch
 from train_helpers import make_actor_critic
 
+from maze.core.env.base_env_events import BaseEnvEvents
+from maze.core.log_stats.epoch_stats import EpochStats, flatten_epoch_stats
 from maze.core.plugins import get_plugin_manager, hookimpl, reset_plugin_manager
 from maze.core.wrappers.maze_gym_env_wrapper import GymMazeEnv
 from maze.train.parallelization.vector_env.sequential_vector_env import SequentialVectorEnv
 from maze.train.trainers.common.evaluators.rollout_evaluator import RolloutEvaluator
 from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
+from maze.train.trainers.common.trainer import TrainingContext
 from maze.train.trainers.ppo.ppo_algorithm_config import PPOAlgorithmConfig
 from maze.train.trainers.ppo.ppo_trainer import PPO
 
@@ -36,10 +39,20 @@ def _trainer(cfg: PPOAlgorithmConfig, with_evaluator: bool = True) -> PPO:
 def test_lifecycle_hooks_fire_and_patience_stops_a_run_without_improvement():
     calls: list[tuple] = []
     plugin = types.ModuleType("train_observer")
-    plugin.maze_train_start = hookimpl(lambda trainer, config: calls.append(("start", trainer.epoch)))
-    plugin.maze_train_epoch_end = hookimpl(
-        lambda trainer, epoch, stats: calls.append(("epoch_end", epoch, "eval_BaseEnvEvents/reward/mean" in stats)))
-    plugin.maze_train_end = hookimpl(lambda trainer, stats: calls.append(("end", trainer.epoch)))
+    contexts: list[TrainingContext] = []
+
+    def start(context):
+        contexts.append(context)
+        calls.append(("start", context.algorithm))
+
+    def epoch_end(context, epoch, stats):
+        assert isinstance(stats, EpochStats) and context is contexts[0]
+        calls.append(("epoch_end", epoch, isinstance(stats.value("eval", BaseEnvEvents.reward, "mean"), float),
+                      "train_MultiStepActorCriticEvents/policy_loss/0" in flatten_epoch_stats(stats)))
+
+    plugin.maze_train_start = hookimpl(start)
+    plugin.maze_train_epoch_end = hookimpl(epoch_end)
+    plugin.maze_train_end = hookimpl(lambda context, stats: calls.append(("end", len(stats))))
     reset_plugin_manager()
     get_plugin_manager().register(plugin, "train_observer")
     try:
@@ -51,7 +64,11 @@ def test_lifecycle_hooks_fire_and_patience_stops_a_run_without_improvement():
     finally:
         reset_plugin_manager()
     assert trainer.stopped_early and trainer.epoch == 3
-    assert calls == [("start", 0), ("epoch_end", 0, True), ("epoch_end", 1, True), ("epoch_end", 2, True), ("end", 3)]
+    assert calls == [("start", "PPO"), ("epoch_end", 0, True, True), ("epoch_end", 1, True, True),
+                     ("epoch_end", 2, True, True), ("end", 2)]
+    context = contexts[0]  # the documented, typed hook argument: what the trainer trains, not the trainer itself
+    assert context.policy is trainer.policy and context.critic is trainer.model.critic
+    assert context.run_dir is None and context.config is None
 
 
 def test_critic_burn_in_trains_only_the_critic():

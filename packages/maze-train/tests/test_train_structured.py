@@ -61,9 +61,12 @@ def test_structured_ppo_update_with_each_critic(kind, critic_cls) -> None:
     assert [a.step_key for a in batch.actor_ids[:4]] == [0, 1, 0, 1]
     groups = trainer.prepare_batch(batch)
     assert set(groups) == {ActorID(0, 0), ActorID(1, 0)}
-    stats = trainer.update(groups, train_policy=True)
-    assert all(np.isfinite(v) for v in stats.values())
-    assert "policy_loss/0" in stats and "policy_loss/1" in stats
+    trainer.update(groups, train_policy=True)
+    stats = trainer.stats.reduce().flat()  # typed statistics recorded by the update, flattened for the assertions
+    losses = {tag: v for tag, v in stats.items() if tag.startswith("train_MultiStepActorCriticEvents/")}
+    assert losses and all(np.isfinite(v) for v in losses.values())
+    assert {"train_MultiStepActorCriticEvents/policy_loss/0", "train_MultiStepActorCriticEvents/policy_loss/1",
+            "train_MultiStepActorCriticEvents/critic_value_loss/0"} <= set(losses)
     env.close()
 
 

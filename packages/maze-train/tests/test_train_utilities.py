@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
+from maze.core.env.base_env_events import BaseEnvEvents
+from maze.core.log_stats.log_stats import LogStatsKey
 from maze.train.agent.torch_state_critic import ReduceScaleValueTransform
 from maze.train.trainers.common.evaluators.evaluator import Evaluator, MultiEvaluator
 from maze.train.trainers.common.trainer import ProgressBar
@@ -32,10 +34,11 @@ class _Constant(Evaluator):
 
 
 def test_multi_evaluator_runs_all_in_order_and_merges_their_statistics():
-    first = _Constant({"eval_a": 1.0, "eval_shared": 1.0})
-    second = _Constant({"eval_b": 2.0, "eval_shared": 2.0})
+    a, b, shared = (LogStatsKey(BaseEnvEvents.kpi, "mean", (name,)) for name in ("a", "b", "shared"))
+    first = _Constant({a: 1.0, shared: 1.0})
+    second = _Constant({b: 2.0, shared: 2.0})
     stats = MultiEvaluator([first, second]).evaluate(policy=None)
-    assert stats == {"eval_a": 1.0, "eval_b": 2.0, "eval_shared": 2.0}  # later evaluators win on clashes
+    assert stats == {a: 1.0, b: 2.0, shared: 2.0}  # later evaluators win on clashes
     assert first.calls == second.calls == 1
     with pytest.raises(ValueError, match="at least one evaluator"):
         MultiEvaluator([])

@@ -116,7 +116,7 @@ def test_maze_run_parallel_gym_env_writes_trajectories_and_event_logs(tmp_path):
                       "runner.record_trajectory=true", "runner.record_event_logs=true", "seeding.env_base_seed=3"], tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "rollout_stats" in proc.stdout and "episode_count" in proc.stdout
-    run_dirs = list((tmp_path / "outputs").glob("gym_env-random_policy-parallel/*"))
+    run_dirs = list((tmp_path / "outputs").glob("CartPole-v1-random_policy-parallel/*"))  # named after env.name
     assert len(run_dirs) == 1
     records = [load_trajectory(f) for f in find_trajectory_files(run_dirs[0] / "trajectory_data")]
     assert len(records) == 4 and all(r.is_done() for r in records)

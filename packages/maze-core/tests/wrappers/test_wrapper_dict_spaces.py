@@ -68,9 +68,10 @@ def test_no_dict_spaces_wrapper_on_single_key_structured_env():
     assert env.observation_spaces_dict == TwoStepMazeEnv().observation_spaces_dict  # observations untouched
     _, act = env.get_observation_and_action_dicts(None, {"direction": 3}, False)
     assert act == {"move": 3}
-    with pytest.raises(ValueError) as info:
-        NoDictSpacesWrapper.wrap(TwoStepMazeEnv())
-    assert "'move'" in str(info.value) and "['image', 'position']" in str(info.value)
+    # NoDictSpacesWrapper flattens multi-key observations (image 8x6x3 + position 2 -> one Box of 146)
+    flat = NoDictSpacesWrapper.wrap(TwoStepMazeEnv())
+    assert flat.observation_spaces_dict["move"].shape == (8 * 6 * 3 + 2,)
+    assert flat.observation_spaces_dict["scale"].shape == (3,)
 
 
 def test_no_dict_observation_wrapper_errors_and_flat_values():

@@ -2,15 +2,70 @@
 
 ``maze-run [-cn ROOT_CONFIG] [group=option ...] [key=value ...]`` composes a config from the search
 path that installed plugins contribute, instantiates the selected ``runner`` and runs it.
-``maze-run --plugins`` (or ``maze-run plugins``) lists plugins, their components and failures.
+
+* ``maze-run --help``: Maze's help (root configs and the distribution shipping each, config groups with
+  the options of all installed plugins, commands, examples); ``--hydra-help`` shows Hydra's own options.
+* ``maze-run --version``: the installed Maze distributions with their versions, plus Python, torch,
+  gymnasium and Hydra.
+* ``maze-run --plugins`` (or ``maze-run plugins``): plugins, their components and failures.
+
+A root config that no installed plugin ships (``-cn conf_train`` without maze-train) fails with the
+distribution that provides it and how to install it.
 """
 
 from __future__ import annotations
 
+import importlib.metadata as importlib_metadata
+import os
 import sys
+import textwrap
+from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_ROOT_CONFIG = "conf_rollout"
+from maze.core.utils.config_utils import DEFAULT_ROOT_CONFIG, MAZE_CORE_CONFIG_MODULE
+
+__all__ = ["DEFAULT_ROOT_CONFIG", "KNOWN_ROOT_CONFIGS", "RootConfigInfo", "help_text", "main", "maze_run",
+           "missing_root_config_message", "root_configs", "version_text"]
+
+
+@dataclass(frozen=True)
+class RootConfigInfo:
+    """A root config (``-cn NAME``) that Maze knows of.
+
+    :param distribution: the distribution that ships it.
+    :param purpose: one line for ``maze-run --help``.
+    """
+
+    distribution: str
+    purpose: str
+
+
+#: Root configs of the Maze distributions, also listed when their distribution is not installed.
+KNOWN_ROOT_CONFIGS: dict[str, RootConfigInfo] = {
+    "conf_rollout": RootConfigInfo("maze-core", "rollouts of random, heuristic or trained policies (default)"),
+    "conf_train": RootConfigInfo("maze-train", "training runs: A2C, PPO, behavioural cloning"),
+    "conf_rllib": RootConfigInfo("maze-rllib-bridge", "training with Ray RLlib"),
+}
+
+_HELP_FLAGS = ("--help", "-h")
+_VERSION_FLAGS = ("--version", "-V")
+_CONFIG_NAME_FLAGS = ("--config-name", "-cn")
+_CONFIG_PATH_FLAGS = ("--config-path", "-cp", "--config-dir", "-cd")
+_HELP_WIDTH = 110
+#: groups of Hydra itself, not shown in Maze's help
+_HIDDEN_GROUPS = ("hydra",)
+
+#: (command, distribution it needs) shown under "Examples" of ``maze-run --help``
+_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("maze-run env=gym_env env.name=CartPole-v1 runner=sequential runner.n_episodes=3", "maze-core"),
+    ("maze-run env=cutting2d_flat policy=cutting2d_greedy_policy runner.n_episodes=2", "maze-envs-cutting2d"),
+    ("maze-run -cn conf_train env.name=CartPole-v1 algorithm=ppo", "maze-train"),
+    ("maze-run -cn conf_train env=cutting2d_struct_masked +experiment=cutting2d_ppo model=cutting2d_struct_masked",
+     "maze-train"),
+    ("maze-run policy=torch_policy input_dir=outputs/<train run dir> runner=parallel", "maze-train"),
+    ("maze-run env=cutting2d_flat runner.n_episodes=1 --cfg job    # print the composed config, run nothing",
+     "maze-envs-cutting2d"),
+)
 
 
 def maze_run(cfg: Any) -> Any:
@@ -34,20 +89,263 @@ def maze_run(cfg: Any) -> Any:
 def _hydra_entry() -> None:
     import hydra
 
-    hydra.main(config_path=None, config_name=DEFAULT_ROOT_CONFIG, version_base=None)(maze_run)()
+    from maze.core.utils.config_utils import register_maze_resolvers
+
+    register_maze_resolvers()  # ${maze_env_name:...} in hydra.run.dir
+    hydra.main(config_path=f"pkg://{MAZE_CORE_CONFIG_MODULE}", config_name=DEFAULT_ROOT_CONFIG,
+               version_base=None)(maze_run)()
+
+
+# ---------------------------------------------------------------------------------------------- versions
+def _version_of(distribution: str) -> str | None:
+    try:
+        return importlib_metadata.version(distribution)
+    except importlib_metadata.PackageNotFoundError:
+        return None
+
+
+def maze_distributions() -> list[tuple[str, str]]:
+    """``(name, version)`` of every installed distribution with a ``maze`` entry point, maze-core first.
+
+    Read from the package metadata only: no plugin is imported.
+    """
+    from maze.core.plugins import ENTRY_POINT_GROUP
+
+    found: dict[str, str] = {}
+    for ep in importlib_metadata.entry_points(group=ENTRY_POINT_GROUP):
+        dist = getattr(ep, "dist", None)
+        if dist is not None and dist.metadata["Name"]:
+            found.setdefault(dist.metadata["Name"], dist.version)
+    return sorted(found.items(), key=lambda item: (item[0] != "maze-core", item[0]))
+
+
+def _entry_point_names(distribution: str) -> list[str]:
+    """Names of the ``maze`` entry points of an installed distribution."""
+    from maze.core.plugins import ENTRY_POINT_GROUP
+
+    try:
+        eps = importlib_metadata.distribution(distribution).entry_points
+    except importlib_metadata.PackageNotFoundError:
+        return []
+    return sorted(ep.name for ep in eps if ep.group == ENTRY_POINT_GROUP)
+
+
+def version_text() -> str:
+    """The text of ``maze-run --version``: Maze distributions, Python, torch, gymnasium and Hydra."""
+    lines = ["Maze distributions:"]
+    dists = maze_distributions()
+    width = max((len(name) for name, _ in dists), default=0)
+    lines += [f"  {name:<{width}}  {version}" for name, version in dists] or ["  (none with a 'maze' entry point)"]
+    lines.append(f"Python {sys.version.split()[0]} ({sys.executable})")
+    for label, dist in (("torch", "torch"), ("gymnasium", "gymnasium"), ("Hydra", "hydra-core")):
+        lines.append(f"{label} {_version_of(dist) or 'not installed'}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- root configs
+def root_configs(pm: Any | None = None) -> dict[str, tuple[str, str]]:
+    """Root configs that the loaded plugins ship: ``name → (distribution, version)``.
+
+    A root config is a yaml at the top of a plugin's config search-path entry whose name starts with ``conf_``
+    (``conf_rollout``, ``conf_train``), or one of :data:`KNOWN_ROOT_CONFIGS` found there.
+    """
+    from maze.core.plugins import get_plugin_manager
+
+    pm = pm or get_plugin_manager()
+    pm.config_search_path()  # fills PluginInfo.search_path
+    found: dict[str, tuple[str, str]] = {}
+    for info in pm.plugins.values():
+        for entry in info.search_path:
+            for stem in _top_level_yaml_names(entry):
+                if stem.startswith("conf_") or stem in KNOWN_ROOT_CONFIGS:
+                    found.setdefault(stem, (info.distribution, info.version))
+    return found
+
+
+def _top_level_yaml_names(entry: str) -> list[str]:
+    """Names (without ``.yaml``) of the yaml files at the top of a search-path entry (``pkg://mod`` or ``file://dir``)."""
+    from importlib import resources
+
+    try:
+        if entry.startswith("pkg://"):
+            files = [(p.name, p.is_file()) for p in resources.files(entry[len("pkg://"):]).iterdir()]
+        else:
+            path = entry[len("file://"):] if entry.startswith("file://") else entry
+            files = [(n, os.path.isfile(os.path.join(path, n))) for n in os.listdir(path)]
+    except (ImportError, OSError, TypeError):
+        return []
+    return sorted(name[:-len(".yaml")] for name, is_file in files if is_file and name.endswith(".yaml"))
+
+
+def _install_hint(distribution: str) -> str:
+    return (f"pip install {distribution}   (from a Maze checkout: "
+            f"pip install -c constraints.txt ./packages/{distribution})")
+
+
+def missing_root_config_message(name: str, available: dict[str, tuple[str, str]], pm: Any | None = None) -> str:
+    """The error of ``maze-run -cn NAME`` when no loaded plugin ships root config ``NAME``: which distribution
+    provides it and how to install it (or why its installed plugin did not contribute it)."""
+    from maze.core.plugins import ENV_DISABLE_AUTOLOAD, ENV_ENABLE_PLUGINS, get_plugin_manager
+
+    pm = pm or get_plugin_manager()
+    known = KNOWN_ROOT_CONFIGS.get(name)
+    listing = ", ".join(f"{n} ({d})" for n, (d, _) in sorted(available.items())) or "none"
+    lines = [f"maze-run: unknown root config '{name}' (-cn {name})."]
+    if known is not None:
+        version = _version_of(known.distribution)
+        loaded = [info for info in pm.plugins.values() if info.distribution == known.distribution]
+        failed = [f for f in pm.failures if f.distribution == known.distribution]
+        if version is None:
+            lines.append(f"'{name}' ({known.purpose}) is provided by {known.distribution}, which is not installed.")
+            lines.append(f"Install it: {_install_hint(known.distribution)}")
+        elif failed:
+            lines.append(f"'{name}' is provided by {known.distribution} {version}, whose plugin failed to load: "
+                         f"{failed[0].describe()}")
+        elif not loaded:
+            eps = ",".join(_entry_point_names(known.distribution)) or "<entry point>"
+            lines.append(f"'{name}' is provided by {known.distribution} {version}, which is installed but its plugin "
+                         f"is not loaded ({ENV_DISABLE_AUTOLOAD} is set?); enable it with {ENV_ENABLE_PLUGINS}={eps}.")
+        else:
+            lines.append(f"{known.distribution} {version} is installed but ships no '{name}' config yet.")
+    lines.append(f"Root configs of the installed plugins: {listing}. See maze-run --help.")
+    return "\n".join(lines)
+
+
+def _config_name_arg(args: list[str]) -> str | None:
+    """The value of ``-cn``/``--config-name`` in ``args`` (``None`` if absent)."""
+    for i, arg in enumerate(args):
+        for flag in _CONFIG_NAME_FLAGS:
+            if arg == flag and i + 1 < len(args):
+                return args[i + 1]
+            if arg.startswith(flag + "="):
+                return arg[len(flag) + 1:]
+    return None
+
+
+def _has_config_path_arg(args: list[str]) -> bool:
+    return any(arg == flag or arg.startswith(flag + "=") for arg in args for flag in _CONFIG_PATH_FLAGS)
+
+
+# ---------------------------------------------------------------------------------------------- help
+def _config_groups(loader: Any, parent: str = "") -> dict[str, list[str]]:
+    """``group → options`` of Hydra's config loader (the listing of Hydra's "unknown option" errors), recursively."""
+    groups: dict[str, list[str]] = {}
+    for name in loader.list_groups(parent):
+        group = f"{parent}/{name}" if parent else name
+        if group in _HIDDEN_GROUPS:
+            continue
+        options = loader.get_group_options(group)
+        if options:
+            groups[group] = list(options)
+        groups.update(_config_groups(loader, group))
+    return groups
+
+
+def help_text() -> str:
+    """The text of ``maze-run --help`` for the installed plugins."""
+    from maze.core.plugins import ENV_DISABLE_AUTOLOAD, ENV_ENABLE_PLUGINS, ENV_TRACE_HOOKS, get_plugin_manager
+    from maze.core.utils.config_utils import maze_hydra
+
+    pm = get_plugin_manager()
+    available = root_configs(pm)
+    with maze_hydra() as loader:
+        groups = _config_groups(loader)
+    installed = {d for d, _ in available.values()} | {info.distribution for info in pm.plugins.values()}
+
+    lines = [
+        "maze-run: compose a Maze config from the installed plugins and run it.",
+        "",
+        "usage: maze-run [-cn ROOT_CONFIG] [group=option ...] [key=value ...]",
+        "       maze-run --plugins | --version | --help | --hydra-help",
+        "",
+        "Root configs (-cn NAME):",
+    ]
+    names = list(KNOWN_ROOT_CONFIGS) + sorted(n for n in available if n not in KNOWN_ROOT_CONFIGS)
+    width = max(len(n) for n in names)
+    for name in names:
+        known = KNOWN_ROOT_CONFIGS.get(name)
+        purpose = known.purpose if known else ""
+        if name in available:
+            dist, version = available[name]
+            lines.append(f"  {name:<{width}}  {purpose + '  ' if purpose else ''}[{dist} {version}]")
+        elif known is not None and _version_of(known.distribution) is None:
+            lines.append(f"  {name:<{width}}  {purpose}  [needs {known.distribution}: pip install {known.distribution}]")
+        else:
+            lines.append(f"  {name:<{width}}  {purpose}  [{known.distribution if known else '?'} ships none yet]")
+    lines += ["", "Config groups (group=option; options of all installed plugins):"]
+    gwidth = max((len(g) for g in groups), default=0)
+    for group, options in sorted(groups.items()):
+        lines += textwrap.wrap(", ".join(options), width=_HELP_WIDTH, initial_indent=f"  {group:<{gwidth}}  ",
+                               subsequent_indent=" " * (gwidth + 4), break_on_hyphens=False)
+    lines += [
+        "",
+        "Any config value can be overridden: key=value (runner.n_episodes=3), added: +key=value.",
+        "",
+        "Commands:",
+        "  maze-run --plugins       plugins, versions, registered components and failures (also: maze-run plugins)",
+        "  maze-run --version       versions of the Maze distributions, Python, torch, gymnasium and Hydra",
+        "  maze-run ... --cfg job   print the composed config without running",
+        "  maze-run --hydra-help    Hydra's own options (multirun -m, --info, --cfg, shell completion, ...)",
+        "",
+        "Examples:",
+    ]
+    for command, dist in _EXAMPLES:
+        needs = "" if dist in installed else f"    [needs {dist}]"
+        lines.append(f"  {command}{needs}")
+    lines += [
+        "",
+        "Each run writes to outputs/<env>-<policy>-<runner>/<timestamp>/ (training: <env>-<model>-<algorithm>-<runner>);",
+        "set hydra.run.dir=<dir> to choose another.",
+        f"Environment: {ENV_DISABLE_AUTOLOAD}=1 (only maze-core's plugin, plus {ENV_ENABLE_PLUGINS}=a,b), "
+        f"{ENV_TRACE_HOOKS}=1 (trace hook calls).",
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- entry point
+def _emit(text: str) -> int:
+    """Print ``text`` to stdout; a reader that went away (``maze-run --help | head``) ends quietly."""
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not raise on a closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point of ``maze-run``."""
-    args = sys.argv[1:] if argv is None else argv
-    if "--plugins" in args or (args and args[0] == "plugins"):
-        from maze.core.plugins import get_plugin_manager
+    args = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if "--plugins" in args or (args and args[0] == "plugins"):
+            from maze.core.plugins import get_plugin_manager
 
-        print(get_plugin_manager().describe())
-        return 0
-    if argv is not None:
-        sys.argv = [sys.argv[0], *argv]
-    _hydra_entry()
+            return _emit(get_plugin_manager().describe())
+        if any(flag in args for flag in _VERSION_FLAGS):
+            return _emit(version_text())
+        if any(flag in args for flag in _HELP_FLAGS):
+            return _emit(help_text())
+        config_name = _config_name_arg(args)
+        if config_name is not None and not _has_config_path_arg(args):
+            available = root_configs()
+            if config_name not in available:
+                sys.stderr.write(missing_root_config_message(config_name, available) + "\n")
+                return 1
+        if argv is not None:
+            sys.argv = [sys.argv[0], *args]
+        _hydra_entry()
+    except BrokenPipeError:
+        _silence_stdout()
     return 0
 
 

@@ -8,9 +8,10 @@ are arrows labelled with the tensor key and its per-sample shape.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from maze.core.utils.atomic_write import atomic_write
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -139,13 +140,7 @@ def render_inference_block(block: InferenceBlock, title: str, file_stems: Sequen
         os.makedirs(directory, exist_ok=True)
         for fmt in formats:
             target = f"{stem}.{fmt}"
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp_graph_", suffix=f".{fmt}")
-            os.close(fd)
-            try:
-                fig.savefig(tmp, format=fmt, dpi=110, bbox_inches="tight")
-                os.replace(tmp, target)
-            finally:
-                if os.path.exists(tmp):
-                    os.remove(tmp)
+            with atomic_write(target, binary=True) as f:
+                fig.savefig(f, format=fmt, dpi=110, bbox_inches="tight")
             written.append(target)
     return written

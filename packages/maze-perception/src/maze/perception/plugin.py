@@ -72,3 +72,47 @@ def maze_register_blocks() -> list[Component]:
 @hookimpl
 def maze_register_distributions() -> list[Component]:
     return [Component(name, f"maze.distributions.{path}", help=help_text) for name, (path, help_text) in _DISTRIBUTIONS.items()]
+
+
+#: model composers, builders, policy/critic composers and built-in networks: ``(kind, name, path under maze.perception)``.
+#: Registered so that model configs read back from run dirs (untrusted, see ``docs/trust_model.md``) may name them.
+_MODEL_COMPONENTS = (
+    ("model", "TemplateModelComposer", "models.template_model_composer.TemplateModelComposer"),
+    ("model", "CustomModelComposer", "models.custom_model_composer.CustomModelComposer"),
+    ("model", "DefaultModelComposer", "models.default_model_composer.DefaultModelComposer"),
+    ("model_builder", "ConcatModelBuilder", "builders.concat.ConcatModelBuilder"),
+    ("policy_composer", "ProbabilisticPolicyComposer", "models.policies.probabilistic_policy_composer.ProbabilisticPolicyComposer"),
+    ("critic_composer", "SharedStateCriticComposer", "models.critics.shared_state_critic_composer.SharedStateCriticComposer"),
+    ("critic_composer", "StepStateCriticComposer", "models.critics.step_state_critic_composer.StepStateCriticComposer"),
+    ("critic_composer", "DeltaStateCriticComposer", "models.critics.delta_state_critic_composer.DeltaStateCriticComposer"),
+    ("critic_composer", "SharedStateActionCriticComposer",
+     "models.critics.shared_state_action_critics_composer.SharedStateActionCriticComposer"),
+    ("critic_composer", "StepStateActionCriticComposer",
+     "models.critics.step_state_action_critic_composer.StepStateActionCriticComposer"),
+    ("network", "FlattenConcatPolicyNet", "models.built_in.flatten_concat.FlattenConcatPolicyNet"),
+    ("network", "FlattenConcatStateValueNet", "models.built_in.flatten_concat.FlattenConcatStateValueNet"),
+    ("network", "FlattenConcatStateActionValueNet", "models.built_in.flatten_concat.FlattenConcatStateActionValueNet"),
+    ("network", "FlattenConcatSharedEmbeddingPolicyNet",
+     "models.built_in.flatten_concat_shared_embedding.FlattenConcatSharedEmbeddingPolicyNet"),
+    ("network", "FlattenConcatSharedEmbeddingStateValueNet",
+     "models.built_in.flatten_concat_shared_embedding.FlattenConcatSharedEmbeddingStateValueNet"),
+)
+
+#: torch.nn activations accepted as ``non_lin`` of perception blocks (registered names are the torch class names)
+_ACTIVATIONS = ("ReLU", "Tanh", "Sigmoid", "ELU", "SELU", "GELU", "SiLU", "Mish", "LeakyReLU", "PReLU", "Softplus",
+                "Softsign", "Hardtanh", "Hardswish", "Identity")
+
+
+@hookimpl
+def maze_register_components() -> list[Component]:
+    components = [Component(name, f"maze.perception.{path}", help=f"{kind.replace('_', ' ')} {name}", kind=kind)
+                  for kind, name, path in _MODEL_COMPONENTS]
+    # the docs' short names of the per-sub-step critics
+    components.append(Component("StateCriticComposer", "maze.perception.models.critics.step_state_critic_composer."
+                                "StepStateCriticComposer", help="alias of StepStateCriticComposer", kind="critic_composer"))
+    components.append(Component("StateActionCriticComposer", "maze.perception.models.critics.step_state_action_critic_"
+                                "composer.StepStateActionCriticComposer", help="alias of StepStateActionCriticComposer",
+                                kind="critic_composer"))
+    components.extend(Component(name, f"torch.nn.{name}", help=f"torch.nn.{name} non-linearity", kind="activation")
+                      for name in _ACTIVATIONS)
+    return components

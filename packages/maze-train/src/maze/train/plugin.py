@@ -4,11 +4,10 @@ third-party plugin would register them."""
 from __future__ import annotations
 
 from maze.core.plugins import Component, hookimpl
+from maze.train.trainers.common.algorithm import AlgorithmSpec
 
-_AC_RUNNERS = {
-    "dev": "maze.train.trainers.common.actor_critic.actor_critic_runners.ACDevRunner",
-    "local": "maze.train.trainers.common.actor_critic.actor_critic_runners.ACLocalRunner",
-}
+_AC_RUNNER = "maze.train.trainers.common.actor_critic.actor_critic_runners.ACRunner"
+_BC_RUNNER = "maze.train.trainers.imitation.bc_runners.BCRunner"
 
 
 @hookimpl
@@ -19,24 +18,25 @@ def maze_config_search_path() -> list[str]:
 @hookimpl
 def maze_register_algorithms() -> list[Component]:
     return [
-        Component("a2c", "maze.train.trainers.a2c.a2c_algorithm_config.A2CAlgorithmConfig",
-                  help="synchronous advantage actor-critic (Mnih et al. 2016)", config="algorithm/a2c",
-                  metadata={"runners": _AC_RUNNERS, "trainer": "maze.train.trainers.a2c.a2c_trainer.A2C"}),
-        Component("ppo", "maze.train.trainers.ppo.ppo_algorithm_config.PPOAlgorithmConfig",
-                  help="proximal policy optimization (Schulman et al. 2017)", config="algorithm/ppo",
-                  metadata={"runners": _AC_RUNNERS, "trainer": "maze.train.trainers.ppo.ppo_trainer.PPO"}),
-        Component("bc", "maze.train.trainers.imitation.bc_algorithm_config.BCAlgorithmConfig",
-                  help="behavioural cloning from recorded trajectories", config="algorithm/bc",
-                  metadata={"runners": {"dev": "maze.train.trainers.imitation.bc_runners.BCDevRunner",
-                                        "local": "maze.train.trainers.imitation.bc_runners.BCLocalRunner"},
-                            "trainer": "maze.train.trainers.imitation.bc_trainer.BCTrainer"}),
+        AlgorithmSpec("a2c", config_class="maze.train.trainers.a2c.a2c_algorithm_config.A2CAlgorithmConfig",
+                      trainer_class="maze.train.trainers.a2c.a2c_trainer.A2C",
+                      runners={"dev": _AC_RUNNER, "local": _AC_RUNNER},
+                      help="synchronous advantage actor-critic (Mnih et al. 2016)", config="algorithm/a2c"),
+        AlgorithmSpec("ppo", config_class="maze.train.trainers.ppo.ppo_algorithm_config.PPOAlgorithmConfig",
+                      trainer_class="maze.train.trainers.ppo.ppo_trainer.PPO",
+                      runners={"dev": _AC_RUNNER, "local": _AC_RUNNER},
+                      help="proximal policy optimization (Schulman et al. 2017)", config="algorithm/ppo"),
+        AlgorithmSpec("bc", config_class="maze.train.trainers.imitation.bc_algorithm_config.BCAlgorithmConfig",
+                      trainer_class="maze.train.trainers.imitation.bc_trainer.BCTrainer",
+                      runners={"dev": _BC_RUNNER, "local": _BC_RUNNER},
+                      help="behavioural cloning from recorded trajectories", config="algorithm/bc"),
     ]
 
 
 @hookimpl
 def maze_register_runners() -> list[Component]:
     return [
-        Component("training_runner", "maze.train.trainers.common.training_runner.TrainingRunner",
+        Component("training_runner", "maze.train.trainers.common.training_runner.TrainingRunMode",
                   help="training run of the selected algorithm (runner=dev: one process, runner=local: env workers)",
                   config="runner/dev"),
     ]

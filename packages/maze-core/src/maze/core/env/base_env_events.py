@@ -7,7 +7,9 @@
 * :class:`ObservationEvents`, :class:`DiscreteActionEvents`, :class:`ContinuousActionEvents`,
   :class:`MultiBinaryActionEvents`, :class:`RewardEvents` — fired by the
   :class:`~maze.core.wrappers.monitoring_wrapper.MazeEnvMonitoringWrapper`; their statistics keep all values
-  (``histogram``), shown as ``[len:N, μ:mean]`` on the console and as histograms/images in TensorBoard.
+  (``histogram``), shown as ``[len:N, μ:mean]`` on the console and as histograms/images in TensorBoard. They are
+  defined in :mod:`maze.core.log_events.observation_events`, :mod:`~maze.core.log_events.action_events` and
+  :mod:`~maze.core.log_events.reward_events` and re-exported here.
 """
 
 from __future__ import annotations
@@ -16,19 +18,31 @@ from abc import ABC
 
 import numpy as np
 
-from maze.core.log_events.log_create_figure_functions import (
-    create_categorical_plot,
-    create_relative_bar_plot,
-    create_violin_distribution,
+# The monitoring topics live in the log_events layer (below env); re-exported here for the documented paths.
+from maze.core.log_events.action_events import (
+    ActionEvents,
+    ContinuousActionEvents,
+    DiscreteActionEvents,
+    MultiBinaryActionEvents,
 )
+from maze.core.log_events.observation_events import ObservationEvents
+from maze.core.log_events.reward_events import RewardEvents
 from maze.core.log_stats.event_decorators import (
     define_episode_stats,
     define_epoch_stats,
-    define_plot,
     define_stats_grouping,
     define_step_stats,
 )
-from maze.core.log_stats.reducer_functions import histogram
+
+__all__ = [
+    "ActionEvents",
+    "BaseEnvEvents",
+    "ContinuousActionEvents",
+    "DiscreteActionEvents",
+    "MultiBinaryActionEvents",
+    "ObservationEvents",
+    "RewardEvents",
+]
 
 
 def _nanmean(values):  # noqa: ANN001 - reducers take lists
@@ -77,79 +91,3 @@ class BaseEnvEvents(ABC):
     @define_stats_grouping("name")
     def kpi(self, name: str, value: float) -> None:
         """A KPI value of an episode (reported once per episode by the KpiCalculator)."""
-
-
-class ObservationEvents(ABC):
-    """Observation values seen by the agent (``MazeEnvMonitoringWrapper(observation_logging=True)``)."""
-
-    @define_epoch_stats(histogram)
-    @define_episode_stats(histogram)
-    @define_step_stats(histogram)
-    @define_stats_grouping("step_key", "name")
-    def observation_processed(self, step_key: str, name: str, value: np.ndarray) -> None:
-        """Observation ``name`` of sub-step ``step_key`` after pre-processing/normalization wrappers."""
-
-    @define_epoch_stats(histogram)
-    @define_episode_stats(histogram)
-    @define_step_stats(histogram)
-    @define_stats_grouping("step_key", "name")
-    def observation_original(self, step_key: str, name: str, value: np.ndarray) -> None:
-        """Observation ``name`` of sub-step ``step_key`` as produced by the MazeEnv's observation conversion."""
-
-
-class ActionEvents(ABC):
-    """Common base of the action topics: subscribe to ``ActionEvents`` to receive all of them."""
-
-
-class DiscreteActionEvents(ActionEvents):
-    """Discrete (categorical) actions taken (``MazeEnvMonitoringWrapper(action_logging=True)``)."""
-
-    @define_plot(create_figure_function=create_relative_bar_plot, input_name=None)
-    @define_epoch_stats(histogram)
-    @define_episode_stats(histogram)
-    @define_step_stats(histogram)
-    @define_stats_grouping("substep", "name")
-    def action(self, substep: str, name: str, value: int, action_dim: int) -> None:
-        """Action ``name`` of sub-step ``substep`` (``"substep_0"``) took ``value`` out of ``action_dim`` choices."""
-
-
-class ContinuousActionEvents(ActionEvents):
-    """Continuous (Box) actions taken."""
-
-    @define_plot(create_figure_function=create_violin_distribution, input_name=None)
-    @define_epoch_stats(histogram)
-    @define_episode_stats(histogram)
-    @define_step_stats(histogram)
-    @define_stats_grouping("substep", "name")
-    def action(self, substep: str, name: str, value: np.ndarray) -> None:
-        """Continuous action ``name`` of sub-step ``substep``."""
-
-
-class MultiBinaryActionEvents(ActionEvents):
-    """Multi-binary actions taken."""
-
-    @define_plot(create_figure_function=create_relative_bar_plot, input_name=None)
-    @define_epoch_stats(histogram)
-    @define_episode_stats(histogram)
-    @define_step_stats(histogram)
-    @define_stats_grouping("substep", "name")
-    def action(self, substep: str, name: str, value: np.ndarray, num_binary_actions: int) -> None:
-        """Multi-binary action ``name`` (a 0/1 vector of length ``num_binary_actions``)."""
-
-
-class RewardEvents(ABC):
-    """Per-step rewards (``MazeEnvMonitoringWrapper(reward_logging=True)``)."""
-
-    @define_plot(create_figure_function=create_categorical_plot, input_name=None)
-    @define_epoch_stats(histogram)
-    @define_episode_stats(histogram)
-    @define_step_stats(histogram)
-    def reward_original(self, value: float) -> None:
-        """The reward returned by the MazeEnv (before reward wrappers)."""
-
-    @define_plot(create_figure_function=create_categorical_plot, input_name=None)
-    @define_epoch_stats(histogram)
-    @define_episode_stats(histogram)
-    @define_step_stats(histogram)
-    def reward_processed(self, value: float) -> None:
-        """The reward after reward wrappers (as seen by the monitoring wrapper)."""

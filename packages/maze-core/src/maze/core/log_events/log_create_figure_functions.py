@@ -6,8 +6,11 @@ from typing import Any
 
 import numpy as np
 
+from maze.core.utils.matplotlib_utils import require_matplotlib
+
 
 def _plt() -> Any:
+    require_matplotlib("drawing statistics figures")
     import matplotlib
 
     if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "ps", "cairo"):

@@ -15,21 +15,22 @@ from maze.core.log_stats.log_stats_writer_console import LogStatsWriterConsole
 from maze.core.log_stats.log_stats_writer_tensorboard import LogStatsWriterTensorboard, tensorboard_available
 
 
-def setup_stats_writers(output_dir: str | None, console: bool = True, tensorboard: bool | None = None,
-                        plugins: bool = True) -> list[LogStatsWriter]:
-    """Register the statistics writers of a run and return them (pass them to :func:`teardown_stats_writers`).
+def make_stats_writers(output_dir: str | None, console: bool = True, tensorboard: bool | None = None,
+                       plugins: bool = True, tensorboard_render_figure: bool = True) -> list[LogStatsWriter]:
+    """The statistics writers of a run (not registered anywhere): console, TensorBoard, plugins' writers.
 
     :param output_dir: the run's output directory (TensorBoard files go there); ``None``: no TensorBoard.
-    :param console: register a :class:`LogStatsWriterConsole`.
-    :param tensorboard: register a :class:`LogStatsWriterTensorboard` in ``output_dir``; ``None`` (default):
+    :param console: add a :class:`LogStatsWriterConsole`.
+    :param tensorboard: add a :class:`LogStatsWriterTensorboard` in ``output_dir``; ``None`` (default):
         only if the optional ``tensorboard`` package is installed; ``True``: required (ImportError if missing).
     :param plugins: add the writers that plugins return from the ``maze_stats_writers(output_dir)`` hook.
+    :param tensorboard_render_figure: let the TensorBoard writer render ``define_plot`` figures as images.
     """
     writers: list[LogStatsWriter] = []
     if console:
         writers.append(LogStatsWriterConsole())
     if output_dir is not None and (tensorboard or (tensorboard is None and tensorboard_available())):
-        writers.append(LogStatsWriterTensorboard(log_dir=output_dir))
+        writers.append(LogStatsWriterTensorboard(log_dir=output_dir, tensorboard_render_figure=tensorboard_render_figure))
     if plugins:
         from maze.core.plugins import get_plugin_manager
 
@@ -40,6 +41,14 @@ def setup_stats_writers(output_dir: str | None, console: bool = True, tensorboar
                 else:
                     warnings.warn(f"maze_stats_writers hook returned {writer!r}, which is not a LogStatsWriter; "
                                   "it is ignored", stacklevel=2)
+    return writers
+
+
+def setup_stats_writers(output_dir: str | None, console: bool = True, tensorboard: bool | None = None,
+                        plugins: bool = True) -> list[LogStatsWriter]:
+    """Register the statistics writers of a run (:func:`make_stats_writers`) globally and return them (pass them
+    to :func:`teardown_stats_writers`)."""
+    writers = make_stats_writers(output_dir, console=console, tensorboard=tensorboard, plugins=plugins)
     for writer in writers:
         register_log_stats_writer(writer)
     return writers

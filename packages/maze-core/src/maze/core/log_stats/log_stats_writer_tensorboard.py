@@ -16,6 +16,7 @@ from maze.core.log_stats.event_decorators import get_event_stats_spec
 from maze.core.log_stats.log_stats import LogStats, LogStatsWriter
 from maze.core.log_stats.log_stats_types import format_stats_tag
 from maze.core.log_stats.reducer_functions import to_flat_array
+from maze.core.utils.matplotlib_utils import matplotlib_available
 
 _MISSING_TB = (
     "LogStatsWriterTensorboard needs the 'tensorboard' package, which is an optional dependency of maze-core: "
@@ -50,7 +51,8 @@ class LogStatsWriterTensorboard(LogStatsWriter):
     ``tensorboard_render_figure``). :meth:`add_text` writes TEXT entries (e.g. the run config).
 
     :param log_dir: output directory (created if missing).
-    :param tensorboard_render_figure: render ``define_plot`` figures with matplotlib.
+    :param tensorboard_render_figure: render ``define_plot`` figures with matplotlib (skipped when matplotlib, the
+        ``maze-core[render]`` extra, is not installed).
     :raises ImportError: when the optional ``tensorboard`` package is missing, with the install hint.
     """
 
@@ -59,7 +61,8 @@ class LogStatsWriterTensorboard(LogStatsWriter):
          self._types_pb2) = _protos()
         self.log_dir = str(log_dir)
         os.makedirs(self.log_dir, exist_ok=True)
-        self.tensorboard_render_figure = bool(tensorboard_render_figure)
+        # figures need matplotlib (maze-core[render]); without it they are skipped, histograms/scalars stay
+        self.tensorboard_render_figure = bool(tensorboard_render_figure) and matplotlib_available()
         self._writer = EventFileWriter(self.log_dir, max_queue_size=100, flush_secs=30)
 
     # ------------------------------------------------------------------ summaries

@@ -1,5 +1,9 @@
 """The Maze plugin system (pluggy project ``maze``, entry-point group ``maze``).
 
+Hooks are called through pluggy's own hook callers, so ``tryfirst``/``trylast``, ``wrapper=True``
+and ``firstresult`` behave as pluggy documents; a plugin that fails is reported once and skipped
+(see :mod:`maze.core.plugins.manager`).
+
 A plugin is a module registered under ``[project.entry-points.maze]`` that implements hooks from
 :mod:`maze.core.plugins.hookspecs` with :data:`hookimpl`::
 
@@ -20,6 +24,9 @@ from maze.core.plugins.manager import (
     ENV_DISABLE_AUTOLOAD,
     ENV_ENABLE_PLUGINS,
     ENV_TRACE_HOOKS,
+    ENV_WARNINGS_SHOWN,
+    KNOWN_OPTIONAL_HOOKS,
+    ConfigShadow,
     MazePluginManager,
     PluginFailure,
     PluginInfo,
@@ -30,9 +37,11 @@ from maze.core.plugins.manager import (
 )
 from maze.core.plugins.registry import (
     Component,
+    ComponentConflict,
     ComponentConflictError,
     ComponentError,
     ComponentRegistry,
+    RegisteredComponent,
     import_object,
 )
 
@@ -42,13 +51,18 @@ __all__ = [
     "ENV_DISABLE_AUTOLOAD",
     "ENV_ENABLE_PLUGINS",
     "ENV_TRACE_HOOKS",
+    "ENV_WARNINGS_SHOWN",
+    "KNOWN_OPTIONAL_HOOKS",
     "Component",
+    "ComponentConflict",
     "ComponentConflictError",
     "ComponentError",
     "ComponentRegistry",
+    "ConfigShadow",
     "MazePluginManager",
     "PluginFailure",
     "PluginInfo",
+    "RegisteredComponent",
     "get_plugin_manager",
     "hookimpl",
     "hookspec",

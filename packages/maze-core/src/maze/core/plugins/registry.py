@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 
 class ComponentError(LookupError):
     """A component name could not be resolved (unknown name, bad import path)."""
 
 
-class ComponentConflictError(ValueError):
-    """Two plugins registered the same component name for the same kind."""
+class ComponentConflictError(ComponentError, ValueError):
+    """A short name that several plugins registered for the same kind was resolved (and no plugin chose one)."""
 
 
 @dataclass(frozen=True)
@@ -109,28 +109,73 @@ class RegisteredComponent:
         return f"{self.distribution} {self.version} (plugin '{self.plugin}')"
 
 
+@dataclass(frozen=True)
+class ComponentConflict:
+    """A short name registered by several plugins for one kind; ``registrations`` are in plugin load order."""
+
+    kind: str
+    name: str
+    registrations: tuple[RegisteredComponent, ...]
+
+    @property
+    def distributions(self) -> list[str]:
+        """The distributions that registered the name, first registration first."""
+        return [r.distribution for r in self.registrations]
+
+    def describe(self) -> str:
+        """One line naming every registration and what to do about it."""
+        who = " and by ".join(f"{r.origin} as {r.component.target_path}" for r in self.registrations)
+        return (
+            f"{self.kind} '{self.name}' is registered by {who}. The name is ambiguous: uninstall one of the "
+            f"distributions, or use the full import path of the one you mean (e.g. "
+            f"_target_: {self.registrations[0].component.target_path})"
+        )
+
+
+#: ``(kind, name, candidates) -> chosen candidate or None``; see ``maze_choose_component``.
+Chooser = Callable[[str, str, list[RegisteredComponent]], RegisteredComponent | None]
+
+
 class ComponentRegistry:
-    """Maps ``(kind, short name)`` to registered components and resolves names or import paths."""
+    """Maps ``(kind, short name)`` to registered components and resolves names or import paths.
 
-    def __init__(self) -> None:
+    A name registered twice for one kind (with a different target) is recorded as a
+    :class:`ComponentConflict`: the first registration is kept for listings, and looking the name up
+    asks ``chooser`` (the ``maze_choose_component`` hook) and otherwise raises
+    :class:`ComponentConflictError` naming all distributions.
+
+    :param chooser: picks one registration of an ambiguous name, or returns ``None``.
+    """
+
+    def __init__(self, chooser: Chooser | None = None) -> None:
         self._by_kind: dict[str, dict[str, RegisteredComponent]] = {}
-        self._by_target: dict[int, RegisteredComponent] = {}
+        self._conflicts: dict[tuple[str, str], list[RegisteredComponent]] = {}
+        self._chooser = chooser
 
-    def add(self, component: Component, plugin: str, distribution: str, version: str) -> None:
-        """Add a component; a name already registered for that kind raises :class:`ComponentConflictError`."""
+    def add(self, component: Component, plugin: str, distribution: str, version: str) -> ComponentConflict | None:
+        """Add a component.
+
+        :return: ``None``, or the (updated) conflict when ``component.name`` was already registered for its
+            kind with another target. The first registration stays; the same target registered again is a no-op.
+        """
         kind = component.kind
         if not kind:
             raise ValueError(f"component '{component.name}' from {distribution} has no kind")
         entries = self._by_kind.setdefault(kind, {})
         new = RegisteredComponent(component, plugin, distribution, version)
-        if component.name in entries:
-            old = entries[component.name]
-            raise ComponentConflictError(
-                f"{kind} '{component.name}' is registered twice: by {old.origin} "
-                f"as {old.component.target_path} and by {new.origin} as {component.target_path}. "
-                f"Uninstall one of the two distributions or rename the component in one of them."
-            )
-        entries[component.name] = new
+        old = entries.get(component.name)
+        if old is None:
+            entries[component.name] = new
+            return None
+        if old.component.target_path == component.target_path:
+            return None
+        registrations = self._conflicts.setdefault((kind, component.name), [old])
+        registrations.append(new)
+        return ComponentConflict(kind, component.name, tuple(registrations))
+
+    def conflicts(self) -> list[ComponentConflict]:
+        """All ambiguous names, sorted by kind and name."""
+        return [ComponentConflict(k, n, tuple(regs)) for (k, n), regs in sorted(self._conflicts.items())]
 
     def kinds(self) -> list[str]:
         return sorted(self._by_kind)
@@ -139,29 +184,48 @@ class ComponentRegistry:
         return sorted(self._by_kind.get(kind, {}))
 
     def entries(self, kind: str | None = None) -> list[RegisteredComponent]:
+        """Registrations of one kind (or all kinds), sorted by name; for an ambiguous name the first one."""
         kinds = [kind] if kind else self.kinds()
         return [e for k in kinds for _, e in sorted(self._by_kind.get(k, {}).items())]
 
     def get(self, kind: str, name: str) -> RegisteredComponent:
-        """Return the registration of ``name``; unknown names list the valid ones."""
+        """Return the registration of ``name``; unknown names list the valid ones.
+
+        :raises ComponentError: for an unknown name.
+        :raises ComponentConflictError: for a name several plugins registered, unless the chooser picks one.
+        """
         try:
-            return self._by_kind[kind][name]
+            entry = self._by_kind[kind][name]
         except KeyError:
             valid = ", ".join(self.names(kind)) or "(none installed)"
             raise ComponentError(
                 f"unknown {kind} '{name}'. Registered {kind} names: {valid}. "
                 f"A full import path (package.module.Class) is accepted too."
             ) from None
+        candidates = self._conflicts.get((kind, name))
+        if candidates is None:
+            return entry
+        chosen = self._chooser(kind, name, list(candidates)) if self._chooser is not None else None
+        if chosen is None:
+            raise ComponentConflictError(ComponentConflict(kind, name, tuple(candidates)).describe())
+        if not any(chosen is c for c in candidates):
+            raise ComponentConflictError(
+                f"maze_choose_component returned {chosen!r} for {kind} '{name}'; expected one of its registrations "
+                f"({', '.join(c.origin for c in candidates)}) or None"
+            )
+        return chosen
 
     def find(self, name: str, kind: str | None = None) -> RegisteredComponent | None:
-        """Look a short name up in one kind, or in all kinds when ``kind`` is None (must be unambiguous)."""
+        """Look a short name up in one kind, or in all kinds when ``kind`` is None (must be unambiguous).
+
+        :raises ComponentConflictError: when several plugins registered the name for the kind it is found in.
+        """
         if kind is not None:
-            return self._by_kind.get(kind, {}).get(name)
-        hits = [entries[name] for entries in self._by_kind.values() if name in entries]
-        if len(hits) > 1:
-            kinds = ", ".join(h.component.kind for h in hits)
-            raise ComponentError(f"name '{name}' is registered for several kinds ({kinds}); use a full import path")
-        return hits[0] if hits else None
+            return self.get(kind, name) if name in self._by_kind.get(kind, {}) else None
+        kinds = [k for k, entries in self._by_kind.items() if name in entries]
+        if len(kinds) > 1:
+            raise ComponentError(f"name '{name}' is registered for several kinds ({', '.join(kinds)}); use a full import path")
+        return self.get(kinds[0], name) if kinds else None
 
     def resolve(self, name_or_path: Any, kind: str | None = None) -> Any:
         """Return the object for a registered short name or a full import path.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from maze.core.rendering.event_series import AGGREGATIONS, POST_PROCESSING, event_series
+from maze.core.utils.matplotlib_utils import import_pyplot
 
 
 class EventStatsRenderer:
@@ -35,7 +36,7 @@ class EventStatsRenderer:
         :param group_by: another attribute to draw one line per value of.
         :param post_processing_func: ``"cumsum"`` (default), a callable on the value array, or ``None``.
         """
-        import matplotlib.pyplot as plt
+        plt = import_pyplot()
 
         if self.fig is None or not plt.fignum_exists(self.fig.number):
             self.fig = plt.figure(figsize=(7, 4))
@@ -53,7 +54,7 @@ class EventStatsRenderer:
 
         :return: the plotted series ``{group: (steps, values)}``.
         """
-        import matplotlib.pyplot as plt
+        plt = import_pyplot()
 
         ax = ax if ax is not None else plt.gca()
         _, series = event_series(episode_event_log, event_name, metric_name, group_by, aggregation_func,

@@ -13,6 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from maze.core.rendering.renderer import Renderer
+from maze.core.utils.matplotlib_utils import import_pyplot
 
 
 def _draw_cartpole(ax: Any, state: Any, action: Any) -> None:
@@ -86,7 +87,7 @@ class GymRenderer(Renderer):
         """
         drawer = self._drawer()
         if drawer is not None and maze_state is not None:
-            import matplotlib.pyplot as plt
+            plt = import_pyplot()
 
             fig, ax = plt.subplots(figsize=(5, 2.6))
             drawer(ax, maze_state, maze_action)

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
-import sys
 from typing import Any
 
 import numpy as np
 
+# matplotlib is optional (maze-core[render]): imported through these helpers only when drawing
+from maze.core.utils.matplotlib_utils import ensure_headless_backend, import_pyplot, is_figure
 
-def ensure_headless_backend() -> None:
-    """Switch matplotlib to Agg when no display is available (Linux without ``DISPLAY``/``WAYLAND_DISPLAY``)."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        import matplotlib
-
-        if matplotlib.get_backend().lower() != "agg":
-            try:
-                matplotlib.use("Agg", force=True)
-            except Exception:  # noqa: BLE001 - keep the current backend
-                pass
+__all__ = ["ensure_headless_backend", "render_to_png", "renderer_arguments", "rgb_to_png"]
 
 
 def renderer_arguments(renderer: Any) -> list:
@@ -37,8 +28,10 @@ def render_to_png(renderer: Any, maze_state: Any, maze_action: Any, events: Any 
 
     Renderers may return a matplotlib ``Figure``, an RGB(A) array, or draw into the current pyplot figure
     and return ``None`` (the reference docs' convention). Figures created during the call are closed.
+
+    :raises ModuleNotFoundError: naming ``maze-core[render]`` when matplotlib is not installed.
     """
-    import matplotlib.pyplot as plt
+    plt = import_pyplot()
 
     before = set(plt.get_fignums())
     plt.figure()  # a fresh current figure for renderers that draw into plt.gcf()
@@ -46,7 +39,7 @@ def render_to_png(renderer: Any, maze_state: Any, maze_action: Any, events: Any 
         result = renderer.render(maze_state, maze_action, list(events) if events is not None else [], **kwargs)
         if isinstance(result, np.ndarray):
             return rgb_to_png(result)
-        fig = result if _is_figure(result) else plt.gcf()
+        fig = result if is_figure(result) else plt.gcf()
         if not fig.axes:
             return None
         buf = io.BytesIO()
@@ -59,7 +52,7 @@ def render_to_png(renderer: Any, maze_state: Any, maze_action: Any, events: Any 
 
 def rgb_to_png(image: np.ndarray) -> bytes:
     """PNG bytes of an ``(H, W, 3|4)`` uint8/float image."""
-    import matplotlib.pyplot as plt
+    plt = import_pyplot()
 
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] not in (3, 4):
@@ -67,9 +60,3 @@ def rgb_to_png(image: np.ndarray) -> bytes:
     buf = io.BytesIO()
     plt.imsave(buf, image, format="png")
     return buf.getvalue()
-
-
-def _is_figure(obj: Any) -> bool:
-    from matplotlib.figure import Figure
-
-    return isinstance(obj, Figure)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from maze.core.rendering.render_utils import ensure_headless_backend, render_to_png
+from maze.core.utils.atomic_write import atomic_write_bytes
 from maze.core.wrappers.wrapper import Wrapper
 
 
@@ -61,7 +62,5 @@ class StepRenderingWrapper(Wrapper):
             return
         self.output_dir.mkdir(parents=True, exist_ok=True)
         path = self.output_dir / f"episode_{self.episode:04d}_step_{self.step_index:05d}.png"
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(png)
-        os.replace(tmp, path)
+        atomic_write_bytes(path, png)
         self.frames_written += 1

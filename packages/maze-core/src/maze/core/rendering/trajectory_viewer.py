@@ -146,6 +146,7 @@ def frames_to_html(frames: Sequence[tuple[str, bytes]], title: str = "Maze traje
 
 def frames_to_gif(frames: Sequence[tuple[str, bytes]], path: str | Path, fps: float = 4.0) -> Path:
     """Write the frames as an animated GIF with matplotlib's ``PillowWriter``."""
+    ensure_headless_backend()  # raises naming maze-core[render] without matplotlib
     import matplotlib.image as mpimg
     import matplotlib.pyplot as plt
     from matplotlib.animation import PillowWriter

@@ -42,7 +42,7 @@ class SequentialRolloutRunner(RolloutRunner):
         needs_state = policy.needs_state()
         needs_env = policy.needs_env()
         # statistics: LogStatsWrapper("rollout_stats") + writers (console, TensorBoard, plugins), event logs
-        from maze.core.log_stats.rollout_stats import RolloutStatsLogging
+        from maze.core.rollout.rollout_stats import RolloutStatsLogging
 
         stats_logging = RolloutStatsLogging(env, self.output_dir, record_event_logs=self.record_event_logs)
         if getattr(self, "cfg", None) is not None:

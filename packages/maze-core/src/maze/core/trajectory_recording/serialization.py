@@ -1,6 +1,6 @@
 """Safe trajectory file format: a zip archive of JSON metadata plus ``.npy`` arrays (no pickle, no code on load).
 
-File layout (``<episode_id>.traj.zip``, written atomically: temp file + ``os.replace``)::
+File layout (``<episode_id>.traj.zip``, written atomically: temp file in the same dir + ``os.replace``)::
 
     meta.json          {"format": "maze-trajectory", "version": 1, "kind": "<record class>",
                         "episode_id": "...", "n_steps": N, "record": <encoded record>}
@@ -53,12 +53,22 @@ import io
 import json
 import math
 import os
-import tempfile
 import zipfile
+import zlib
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NoReturn
 
 import numpy as np
+
+from maze.core.utils.atomic_write import atomic_write
+from maze.core.utils.load_limits import (
+    LoadLimitError,
+    check_positive_limits,
+    limit_hint,
+    limits_from_env,
+    loads_json_limited,
+    read_limited,
+)
 
 FORMAT_NAME = "maze-trajectory"
 FORMAT_VERSION = 1
@@ -71,12 +81,58 @@ _REGISTERED: dict[str, type] = {}
 _CODECS: dict[type, tuple[Callable[[Any], Any] | None, Callable[[type, Any], Any] | None]] = {}
 _TRUSTED_ROOTS: set[str] = {"maze"}
 _LENIENT_FIELDS: dict[type, frozenset[str]] = {}
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 class TrajectoryFormatError(ValueError):
     """A trajectory file is malformed, of an unknown version, or refers to a class that is not allowed."""
+
+
+class TrajectoryLimitError(TrajectoryFormatError, LoadLimitError):
+    """A trajectory file exceeds a :class:`TrajectoryLimits` limit (checked before the memory is allocated)."""
+
+
+#: prefix of the environment variables overriding :class:`TrajectoryLimits` (``MAZE_TRAJECTORY_MAX_JSON_BYTES``)
+TRAJECTORY_LIMITS_ENV_PREFIX = "MAZE_TRAJECTORY"
+
+
+@dataclasses.dataclass(frozen=True)
+class TrajectoryLimits:
+    """Limits on what loading one trajectory file may allocate (zip bombs, huge array headers, deep nesting).
+
+    Sizes are checked against the archive's headers before an entry is read, and again while it is
+    stream-read (headers can lie). Override per call (``load_trajectory(path, limits=TrajectoryLimits(...))``)
+    or per process with environment variables ``MAZE_TRAJECTORY_<FIELD>``
+    (``MAZE_TRAJECTORY_MAX_JSON_BYTES=1000000000``); :meth:`from_env` applies them.
+
+    :param max_json_bytes: uncompressed size of ``meta.json`` (parsed JSON takes several times this in memory).
+    :param max_array_bytes: bytes of one array (an ``arrays/<i>.npy`` entry: shape × item size from its header).
+    :param max_total_bytes: uncompressed size of all entries together.
+    :param max_compression_ratio: uncompressed / compressed size of an entry larger than ``ratio_min_bytes``
+        (deflate reaches about 1000 on constant data; trajectory data stays far below the default).
+    :param ratio_min_bytes: entries up to this uncompressed size are exempt from the ratio check.
+    :param max_entries: number of entries in the archive.
+    :param max_json_depth: nesting depth of ``meta.json`` (each tagged value adds one or two levels).
+    """
+
+    max_json_bytes: int = 256 << 20
+    max_array_bytes: int = 1 << 30
+    max_total_bytes: int = 4 << 30
+    max_compression_ratio: float = 200.0
+    ratio_min_bytes: int = 1 << 20
+    max_entries: int = 100_000
+    max_json_depth: int = 128
+
+    def __post_init__(self) -> None:
+        check_positive_limits(self)
+
+    @classmethod
+    def from_env(cls, base: TrajectoryLimits | None = None) -> TrajectoryLimits:
+        """``base`` (default: the defaults) with the ``MAZE_TRAJECTORY_<FIELD>`` environment variables applied."""
+        return limits_from_env(cls, TRAJECTORY_LIMITS_ENV_PREFIX, base)
+
+    def hint(self, field: str) -> str:
+        """How to raise the limit ``field`` (for error messages)."""
+        return limit_hint(self, field, TRAJECTORY_LIMITS_ENV_PREFIX, "load_trajectory")
 
 
 # ---------------------------------------------------------------------------------------------- allow-list
@@ -326,8 +382,13 @@ class TrajectoryDecoder:
             return {_hashable(self.decode(k)): self.decode(x) for k, x in body}
         if tag == "__nd__":
             dtype = _safe_dtype(body["dtype"])
+            shape = _safe_shape(body["shape"])
             data = base64.b64decode(body["b64"])
-            return np.frombuffer(data, dtype=dtype).reshape(body["shape"]).copy()
+            if math.prod(shape) * dtype.itemsize != len(data):
+                raise TrajectoryFormatError(
+                    f"inline array of shape {shape} and dtype {dtype.str} needs {math.prod(shape) * dtype.itemsize} "
+                    f"bytes, but {len(data)} are stored")
+            return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
         if tag == "__ndref__":
             if self.load_array is None:
                 raise TrajectoryFormatError(f"array entry {body!r} referenced but no archive is open")
@@ -395,9 +456,15 @@ def _safe_dtype(s: str) -> np.dtype:
     return dtype
 
 
+def _safe_shape(shape: Any) -> tuple[int, ...]:
+    if not isinstance(shape, (list, tuple)) or not all(type(s) is int and s >= 0 for s in shape):
+        raise TrajectoryFormatError(f"array shape must be a list of non-negative integers, got {shape!r}")
+    return tuple(shape)
+
+
 # ---------------------------------------------------------------------------------------------- files
 def dump_trajectory(record: Any, path: str | os.PathLike, compress: bool = False) -> Path:
-    """Write a trajectory record to ``path`` atomically (temp file in the same dir + ``os.replace``).
+    """Write a trajectory record to ``path`` atomically (:func:`~maze.core.utils.atomic_write.atomic_write`).
 
     :param record: a :class:`~maze.core.trajectory_recording.records.trajectory_record.TrajectoryRecord`.
     :param path: target file (conventionally ``<dir>/<episode_id>.traj.zip``).
@@ -424,32 +491,32 @@ def dump_trajectory(record: Any, path: str | os.PathLike, compress: bool = False
         "record": encoder.encode(record),
     }
     mode = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", compression=mode) as zf:
-            zf.writestr("meta.json", json.dumps(meta, separators=(",", ":"), allow_nan=False))
-            for i, arr in enumerate(encoder.arrays):
-                buf = io.BytesIO()
-                np.lib.format.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
-                zf.writestr(f"arrays/{i}.npy", buf.getvalue())
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    meta_json = json.dumps(meta, separators=(",", ":"), allow_nan=False)
+    with atomic_write(path, binary=True) as fh, zipfile.ZipFile(fh, "w", compression=mode) as zf:
+        zf.writestr("meta.json", meta_json)
+        for i, arr in enumerate(encoder.arrays):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
+            zf.writestr(f"arrays/{i}.npy", buf.getvalue())
     return path
 
 
-def load_trajectory(path: str | os.PathLike) -> Any:
+def load_trajectory(path: str | os.PathLike, limits: TrajectoryLimits | None = None) -> Any:
     """Load a trajectory record written by :func:`dump_trajectory` (never unpickles anything).
 
-    :raises TrajectoryFormatError: for files that are not Maze trajectory archives, other format versions,
-        or classes outside the allow-list.
+    Every size is checked before it is allocated (see :class:`TrajectoryLimits`): entry sizes and compression
+    ratios from the archive's headers, then again while entries are stream-read, array shapes from the
+    ``.npy`` headers, and the nesting depth of ``meta.json``.
+
+    :param path: the ``.traj.zip`` file.
+    :param limits: the limits to apply; default: :meth:`TrajectoryLimits.from_env` (defaults, overridden by
+        ``MAZE_TRAJECTORY_<FIELD>`` environment variables).
+    :raises TrajectoryLimitError: naming the file and the limit, for files beyond a limit.
+    :raises TrajectoryFormatError: for files that are not Maze trajectory archives, corrupt entries, other format
+        versions, or classes outside the allow-list.
     """
     path = Path(path)
+    limits = limits if limits is not None else TrajectoryLimits.from_env()
     if path.suffix in (".pkl", ".pickle"):
         raise TrajectoryFormatError(
             f"{path}: pickle trajectory files are not supported (loading them can execute code); "
@@ -460,25 +527,130 @@ def load_trajectory(path: str | os.PathLike) -> Any:
     except zipfile.BadZipFile as exc:
         raise TrajectoryFormatError(f"{path} is not a Maze trajectory file (not a zip archive)") from exc
     with zf:
-        try:
-            meta = json.loads(zf.read("meta.json"))
-        except KeyError:
-            raise TrajectoryFormatError(f"{path} is not a Maze trajectory file (no meta.json)") from None
+        archive = _LimitedArchive(zf, path, limits)
+        if "meta.json" not in archive.names:
+            raise TrajectoryFormatError(f"{path} is not a Maze trajectory file (no meta.json)")
+        meta = archive.read_json("meta.json")
         if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
             raise TrajectoryFormatError(f"{path}: unknown format {meta.get('format') if isinstance(meta, dict) else meta!r}")
         if meta.get("version") != FORMAT_VERSION:
             raise TrajectoryFormatError(
                 f"{path}: trajectory format version {meta.get('version')!r} is not supported (expected {FORMAT_VERSION})"
             )
-        names = set(zf.namelist())
+        if "record" not in meta:
+            raise TrajectoryFormatError(f"{path}: meta.json holds no 'record'")
+        try:
+            return TrajectoryDecoder(archive.read_array).decode(meta["record"])
+        except RecursionError:
+            raise TrajectoryLimitError(f"{path}: the record is nested too deeply to decode; "
+                                       f"{limits.hint('max_json_depth')}") from None
 
-        def load_array(name: str) -> np.ndarray:
-            if name not in names:
-                raise TrajectoryFormatError(f"{path}: missing array entry {name!r}")
-            with zf.open(name) as fh:
-                return np.lib.format.read_array(io.BytesIO(fh.read()), allow_pickle=False)
 
-        return TrajectoryDecoder(load_array).decode(meta["record"])
+#: the most bytes a ``.npy`` header may take (numpy's own limit for untrusted headers, plus magic and length)
+_NPY_HEADER_MAX_BYTES = 10_000 + 16
+
+
+class _LimitedArchive:
+    """Reads the entries of an open trajectory archive within :class:`TrajectoryLimits`.
+
+    :param zf: the open archive.
+    :param path: its file (named in errors).
+    :param limits: the limits to apply.
+    """
+
+    def __init__(self, zf: zipfile.ZipFile, path: Path, limits: TrajectoryLimits) -> None:
+        self.zf, self.path, self.limits = zf, path, limits
+        infos = zf.infolist()
+        if len(infos) > limits.max_entries:
+            self._exceeds(f"the archive has {len(infos):,} entries", "max_entries")
+        declared = sum(info.file_size for info in infos)
+        if declared > limits.max_total_bytes:
+            self._exceeds(f"its entries are {declared:,} bytes uncompressed in all", "max_total_bytes")
+        self._infos = {info.filename: info for info in infos}
+        self.names = frozenset(self._infos)
+
+    def _exceeds(self, what: str, field: str) -> NoReturn:
+        value = getattr(self.limits, field)
+        raise TrajectoryLimitError(
+            f"{self.path}: {what}, more than the limit {field}={value:,}; {self.limits.hint(field)}")
+
+    def _entry(self, name: str, max_bytes: int, field: str) -> zipfile.ZipInfo:
+        """The entry ``name`` after checking its declared size, compression ratio and method."""
+        info = self._infos[name]
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+            raise TrajectoryFormatError(
+                f"{self.path}: entry {name!r} is encrypted or uses compression method {info.compress_type}; "
+                f"Maze trajectory files hold stored or deflated entries only")
+        if info.file_size > max_bytes:
+            self._exceeds(f"entry {name!r} is {info.file_size:,} bytes uncompressed", field)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > self.limits.ratio_min_bytes and ratio > self.limits.max_compression_ratio:
+            self._exceeds(f"entry {name!r} expands {ratio:,.0f}-fold ({info.compress_size:,} -> {info.file_size:,} bytes)",
+                          "max_compression_ratio")
+        return info
+
+    def _corrupt(self, name: str, exc: BaseException) -> TrajectoryFormatError:
+        return TrajectoryFormatError(f"{self.path}: entry {name!r} is corrupt ({type(exc).__name__}: {exc})")
+
+    def _lying(self, name: str, declared: int) -> str:
+        return f"{self.path}: entry {name!r} decompresses to more than the {declared:,} bytes its header declares"
+
+    def read_json(self, name: str) -> Any:
+        """Parse the JSON entry ``name`` (size and nesting depth limited)."""
+        info = self._entry(name, self.limits.max_json_bytes, "max_json_bytes")
+        try:
+            with self.zf.open(info) as fh:
+                data = read_limited(fh, info.file_size, self._lying(name, info.file_size), TrajectoryLimitError)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise self._corrupt(name, exc) from exc
+        depth_error = (f"{self.path}: entry {name!r} is nested more than {self.limits.max_json_depth} levels deep "
+                       f"(limit max_json_depth); {self.limits.hint('max_json_depth')}")
+        try:
+            return loads_json_limited(data, self.limits.max_json_depth, depth_error, TrajectoryLimitError)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise TrajectoryFormatError(f"{self.path}: entry {name!r} is not valid JSON ({exc})") from exc
+
+    def read_array(self, name: str) -> np.ndarray:
+        """Read the ``.npy`` entry ``name``; its shape and dtype are checked before the array is allocated."""
+        if name not in self.names:
+            raise TrajectoryFormatError(f"{self.path}: missing array entry {name!r}")
+        info = self._entry(name, self.limits.max_array_bytes + _NPY_HEADER_MAX_BYTES, "max_array_bytes")
+        try:
+            with self.zf.open(info) as fh:
+                version = np.lib.format.read_magic(fh)
+                if version == (1, 0):
+                    shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(fh)
+                elif version == (2, 0):
+                    shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(fh)
+                else:
+                    raise TrajectoryFormatError(f"{self.path}: entry {name!r} has unsupported .npy version {version}")
+                if dtype.hasobject:
+                    raise TrajectoryFormatError(f"{self.path}: entry {name!r} holds an object array (not allowed)")
+                nbytes = math.prod(shape) * dtype.itemsize
+                if nbytes > self.limits.max_array_bytes:
+                    self._exceeds(f"array entry {name!r} of shape {shape} and dtype {dtype.str} needs {nbytes:,} bytes",
+                                  "max_array_bytes")
+                if fh.tell() + nbytes != info.file_size:
+                    raise TrajectoryFormatError(
+                        f"{self.path}: array entry {name!r} declares shape {shape} and dtype {dtype.str} "
+                        f"({nbytes:,} bytes), but the entry holds {info.file_size - fh.tell():,} data bytes")
+                array = np.empty(shape[::-1] if fortran_order else shape, dtype=dtype)
+                buffer = memoryview(array.reshape(-1).view(np.uint8))
+                filled = 0
+                while filled < nbytes:
+                    n = fh.readinto(buffer[filled:])
+                    if not n:
+                        raise EOFError(f"entry ends after {filled:,} of {nbytes:,} data bytes")
+                    filled += n
+                if fh.read(1):  # also verifies the CRC at the end of the entry
+                    raise TrajectoryLimitError(self._lying(name, info.file_size))
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise self._corrupt(name, exc) from exc
+        except ValueError as exc:
+            if isinstance(exc, TrajectoryFormatError):
+                raise
+            raise TrajectoryFormatError(f"{self.path}: entry {name!r} is not a valid .npy array ({exc})") from exc
+        return array.T if fortran_order else array
 
 
 def find_trajectory_files(dir_or_file: str | os.PathLike | list) -> list[Path]:
@@ -496,7 +668,12 @@ def find_trajectory_files(dir_or_file: str | os.PathLike | list) -> list[Path]:
     raise FileNotFoundError(f"trajectory data not found: {str(p)!r} is neither a file nor a directory")
 
 
-def iter_trajectories(dir_or_file: str | os.PathLike | list) -> Iterator[Any]:
-    """Load every trajectory file under ``dir_or_file`` in sorted order."""
+def iter_trajectories(dir_or_file: str | os.PathLike | list, limits: TrajectoryLimits | None = None) -> Iterator[Any]:
+    """Load every trajectory file under ``dir_or_file`` in sorted order.
+
+    :param dir_or_file: a directory (searched recursively), a file, or a list of either.
+    :param limits: load limits (default: :meth:`TrajectoryLimits.from_env`).
+    """
+    limits = limits if limits is not None else TrajectoryLimits.from_env()
     for f in find_trajectory_files(dir_or_file):
-        yield load_trajectory(f)
+        yield load_trajectory(f, limits)

@@ -1,57 +1,87 @@
-"""Replace single-key Dict observation and action spaces by their sub-spaces."""
+"""Replace Dict observation and action spaces by plain gymnasium spaces (for Stable-Baselines3 and others)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+import gymnasium as gym
+import numpy as np
+
+from maze.core.wrappers.flat_action_conversion import FlatActionConversion, flat_action_conversion
+from maze.core.wrappers.gymnasium_facing import GymnasiumFacingMixin
 from maze.core.wrappers.wrapper import Wrapper
 from maze.core.wrappers.wrapper_utils import (
     SubStepSpacesMixin,
     action_spaces_dict_of,
     observation_spaces_dict_of,
-    sole_key,
 )
 
 
-class NoDictSpacesWrapper(SubStepSpacesMixin, Wrapper):
-    """Observations ``{"observation": x}`` become ``x`` and actions ``a`` are passed on as ``{"action": a}``:
-    every sub-step's single-key Dict spaces are replaced by their sole sub-space.
+class NoDictSpacesWrapper(GymnasiumFacingMixin, SubStepSpacesMixin, Wrapper):
+    """Every sub-step's Dict spaces become plain gymnasium spaces:
 
-    A flat MazeEnv wrapped like this is a plain gymnasium env (Box/Discrete spaces) that passes
-    ``gymnasium.utils.env_checker.check_env`` and works with gymnasium wrappers and external libraries.
+    * observations: a single-key Dict ``{"observation": x}`` becomes ``x`` (its space unchanged); a Dict with
+      several keys is flattened into one ``Box`` with gymnasium's ``flatten_space`` / ``flatten`` (parts in the
+      Dict's key order, Discrete parts one-hot),
+    * actions: a single-key Dict becomes its sub-space (``a`` is passed on as ``{"action": a}``); several
+      discrete parts become one ``MultiDiscrete``, several Box parts one flat ``Box``
+      (:func:`~maze.core.wrappers.flat_action_conversion.flat_action_conversion`).
 
-    :param env: the env to wrap; all observation and action spaces must be single-key Dict spaces.
-    :raises ValueError: naming the sub-step and its keys if a Dict space has several keys.
+    A flat MazeEnv wrapped like this is a plain gymnasium ≥ 1.0 env that passes
+    ``gymnasium.utils.env_checker.check_env`` without warnings (it has no legacy ``seed()`` method: seed it
+    with ``reset(seed=...)``) and works with gymnasium wrappers and Stable-Baselines3's ``MlpPolicy``.
+
+    :param env: the env to wrap (flat or structured; every sub-step's spaces must be Dict spaces).
+    :raises ValueError: naming the sub-step and its parts when an action Dict mixes discrete and continuous
+        parts, or an observation Dict holds spaces gymnasium cannot flatten.
     """
 
     def __init__(self, env: Any) -> None:
         super().__init__(env)
-        obs_spaces, act_spaces = observation_spaces_dict_of(env), action_spaces_dict_of(env)
-        self._obs_keys = {k: sole_key(s, "observation", k) for k, s in obs_spaces.items()}
-        self._act_keys = {k: sole_key(s, "action", k) for k, s in act_spaces.items()}
-        self._init_spaces(
-            {k: s.spaces[self._obs_keys[k]] for k, s in obs_spaces.items()},
-            {k: s.spaces[self._act_keys[k]] for k, s in act_spaces.items()},
-        )
+        name = type(self).__name__
+        #: per sub-step: the sole observation key, or the Dict space to flatten
+        self._obs_keys: dict[Any, str | None] = {}
+        self._obs_dict_spaces: dict[Any, gym.spaces.Dict] = {}
+        obs_spaces = {}
+        for key, space in observation_spaces_dict_of(env).items():
+            if not isinstance(space, gym.spaces.Dict):
+                raise TypeError(f"{name}: observation space of sub-step {key!r} is not a Dict space: {space}")
+            self._obs_dict_spaces[key] = space
+            if len(space.spaces) == 1:
+                self._obs_keys[key] = next(iter(space.spaces))
+                obs_spaces[key] = space.spaces[self._obs_keys[key]]
+            else:
+                self._obs_keys[key] = None
+                try:
+                    obs_spaces[key] = gym.spaces.flatten_space(space)
+                except NotImplementedError as exc:
+                    raise ValueError(f"{name}: cannot flatten the observation space of sub-step {key!r} "
+                                     f"(keys {list(space.spaces)}): {exc}") from exc
+        self.action_conversions: dict[Any, FlatActionConversion] = {
+            key: flat_action_conversion(space, f"{name}: action space of sub-step {key!r}")
+            for key, space in action_spaces_dict_of(env).items()
+        }
+        self._init_spaces(obs_spaces, {k: conv.space for k, conv in self.action_conversions.items()})
+
+    def _observation_of(self, key: Any, observation: Mapping[str, Any]) -> Any:
+        sole = self._obs_keys[key]
+        if sole is not None:
+            return observation[sole]
+        flat = gym.spaces.flatten(self._obs_dict_spaces[key], observation)
+        return np.asarray(flat, dtype=self._observation_spaces_dict[key].dtype)  # type: ignore[index]
 
     def observation(self, observation: dict[str, Any]) -> Any:
-        """``{key: x}`` → ``x`` for the active sub-step."""
-        return observation[self._obs_keys[self._step_key()]]
+        """The Dict observation of the active sub-step as a plain observation."""
+        return self._observation_of(self._step_key(), observation)
 
     def action(self, action: Any) -> dict[str, Any]:
-        """``a`` → ``{key: a}`` for the active sub-step."""
-        key = self._step_key()
-        if isinstance(action, Mapping):
-            raise ValueError(
-                f"NoDictSpacesWrapper expects a plain action of space {self._action_spaces_dict[key]} "  # type: ignore[index]
-                f"for sub-step {key!r}, got a dict {action!r}"
-            )
-        return {self._act_keys[key]: action}
+        """A plain action → the Dict action of the active sub-step."""
+        return self.action_conversions[self._step_key()].to_dict(action)
 
     def reverse_action(self, action: dict[str, Any]) -> Any:
-        """``{key: a}`` → ``a`` for the active sub-step."""
-        return action[self._act_keys[self._step_key()]]
+        """A Dict action → the plain action of the active sub-step."""
+        return self.action_conversions[self._step_key()].from_dict(action)
 
     def step(self, action: Any) -> tuple[Any, Any, bool, bool, dict]:
         obs, reward, terminated, truncated, info = self.env.step(self.action(action))
@@ -62,10 +92,10 @@ class NoDictSpacesWrapper(SubStepSpacesMixin, Wrapper):
         return self.observation(obs), info
 
     def get_observation_and_action_dicts(self, maze_state: Any, maze_action: Any, first_step_in_episode: bool):
-        """Observations unpacked, actions unpacked, per sub-step key."""
+        """Observations and actions in the plain spaces, per sub-step key."""
         obs_dict, act_dict = self.env.get_observation_and_action_dicts(maze_state, maze_action, first_step_in_episode)
         if obs_dict is not None:
-            obs_dict = {k: v[self._obs_keys[k]] for k, v in obs_dict.items()}
+            obs_dict = {k: self._observation_of(k, v) for k, v in obs_dict.items()}
         if act_dict is not None:
-            act_dict = {k: v[self._act_keys[k]] for k, v in act_dict.items()}
+            act_dict = {k: self.action_conversions[k].from_dict(v) for k, v in act_dict.items()}
         return obs_dict, act_dict

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from maze.core.utils.factory import resolve_callable
+from maze.core.utils.matplotlib_utils import require_matplotlib
 from maze.core.wrappers.wrapper import Wrapper
 
 PlotFunction = Callable[..., Any]
@@ -74,17 +76,15 @@ class ObservationVisualizationWrapper(Wrapper):
     :param plot_function: callable or import path; default :func:`plot_observations`.
     :param max_samples: observations kept per group.
     :param collect_every: collect every n-th step only (cheaper for large observations).
+    :raises ModuleNotFoundError: naming ``maze-core[render]`` when matplotlib is not installed.
     """
 
     def __init__(self, env: Any, plot_function: PlotFunction | str | None = None, max_samples: int = 100,
                  collect_every: int = 1) -> None:
         super().__init__(env)
-        if isinstance(plot_function, str):
-            from maze.core.plugins.registry import import_object
-
-            plot_function = import_object(plot_function)
-        if plot_function is not None and not callable(plot_function):
-            raise TypeError(f"ObservationVisualizationWrapper: plot_function must be callable or an import path, got {plot_function!r}")
+        require_matplotlib("ObservationVisualizationWrapper")  # its figures are drawn with matplotlib
+        if plot_function is not None:
+            plot_function = resolve_callable(plot_function, key="ObservationVisualizationWrapper.plot_function")
         if int(max_samples) < 1 or int(collect_every) < 1:
             raise ValueError(f"ObservationVisualizationWrapper: max_samples and collect_every must be >= 1, got {max_samples}, {collect_every}")
         self.plot_function: PlotFunction = plot_function or plot_observations

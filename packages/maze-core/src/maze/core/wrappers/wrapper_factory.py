@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from maze.core.utils.factory import ConfigError, to_plain
+from maze.core.utils.factory import ConfigError, resolve_type, to_plain
 from maze.core.wrappers.wrapper import Wrapper
 
 
@@ -52,16 +52,8 @@ class WrapperFactory:
     @classmethod
     def wrap_from_config(cls, env: Any, config: Any) -> Any:
         """Apply every wrapper of ``config`` to ``env`` (innermost first) and return the outermost."""
-        from maze.core.plugins import get_plugin_manager
-        from maze.core.plugins.registry import ComponentError
-
         for name, kwargs in cls.entries(config):
-            try:
-                wrapper_cls = get_plugin_manager().resolve(name, "wrapper")
-            except ComponentError as exc:
-                raise ConfigError(f"wrappers: '{name}': {exc}") from exc
-            if not (isinstance(wrapper_cls, type) and issubclass(wrapper_cls, Wrapper)):
-                raise ConfigError(f"wrappers: '{name}' resolves to {wrapper_cls!r}, expected a subclass of maze.core.wrappers.wrapper.Wrapper")
+            wrapper_cls = resolve_type(name, Wrapper, key="wrappers", kind="wrapper")
             try:
                 env = wrapper_cls.wrap(env, **kwargs)
             except TypeError as exc:

@@ -7,14 +7,12 @@ from typing import Any
 
 import gymnasium as gym
 
-from maze.core.utils.factory import ConfigError
+from maze.core.utils.factory import NAME_ALIAS_PREFIXES, ConfigError, resolve_type
 
 #: Import-path prefixes used by the reference docs for registered components
-#: (``maze.preprocessors.Rgb2GrayPreProcessor``, ``maze.normalization_strategies.RangeZero...``).
-DOC_ALIAS_PREFIXES: dict[str, tuple[str, ...]] = {
-    "preprocessor": ("maze.preprocessors.", "maze.pre_processors."),
-    "normalization_strategy": ("maze.normalization_strategies.",),
-}
+#: (``maze.preprocessors.Rgb2GrayPreProcessor``, ``maze.normalization_strategies.RangeZero...``); kept under its old
+#: name, the table lives in :mod:`maze.core.utils.factory`.
+DOC_ALIAS_PREFIXES = NAME_ALIAS_PREFIXES
 
 
 def observation_spaces_dict_of(env: Any) -> dict:
@@ -36,32 +34,15 @@ def action_spaces_dict_of(env: Any) -> dict:
 def resolve_component(name: Any, kind: str, base_type: type, where: str) -> type:
     """Resolve a registered short name, a docs alias (``maze.preprocessors.X``) or an import path to a class.
 
+    A thin wrapper of :func:`maze.core.utils.factory.resolve_type` (the one resolve-and-check helper).
+
     :param name: short name, alias or import path (classes are returned unchanged after the type check).
     :param kind: registry kind (``"preprocessor"``, ``"normalization_strategy"``).
     :param base_type: the class the result must derive from.
-    :param where: config location for error messages.
+    :param where: config key of ``name`` for error messages.
     :raises ConfigError: unknown name (listing the registered names) or wrong type.
     """
-    from maze.core.plugins import get_plugin_manager
-    from maze.core.plugins.registry import ComponentError
-
-    pm = get_plugin_manager()
-    target = name
-    if isinstance(name, str):
-        for prefix in DOC_ALIAS_PREFIXES.get(kind, ()):
-            if name.startswith(prefix) and pm.registry.find(name[len(prefix):], kind) is not None:
-                name = name[len(prefix):]
-                break
-        try:
-            target = pm.resolve(name, kind)
-        except ComponentError as exc:
-            valid = ", ".join(pm.registry.names(kind)) or "(none registered)"
-            raise ConfigError(f"{where}: cannot resolve {kind} '{name}': {exc}. Registered {kind} names: {valid}") from exc
-    if not (isinstance(target, type) and issubclass(target, base_type)):
-        raise ConfigError(
-            f"{where}: '{name}' resolves to {target!r}, expected a subclass of {base_type.__module__}.{base_type.__qualname__}"
-        )
-    return target
+    return resolve_type(name, base_type, key=where, kind=kind)
 
 
 def as_mapping(value: Any, where: str) -> dict:

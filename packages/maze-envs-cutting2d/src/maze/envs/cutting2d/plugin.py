@@ -52,4 +52,12 @@ def maze_register_components() -> list[Component]:
                   help="penalty per raw piece used only", kind=kind_reward),
         Component("WasteRewardAggregator", f"{_PKG}.reward.default_reward.WasteRewardAggregator",
                   help="delivered minus started raw area, plus invalid-action penalties", kind=kind_reward),
+        # the task-specific torch networks of the Cutting-2D model configs (registered, so that the model config of a
+        # training run dir may name them when its policy is rolled out)
+        *(Component(name, f"{_PKG}.models.{module}.{name}", help=f"Cutting-2D {what} network", kind="network")
+          for name, module, what in (("SelectionPolicyNet", "actor", "piece selection policy"),
+                                     ("CuttingPolicyNet", "actor", "cutting policy"),
+                                     ("FlatCuttingPolicyNet", "actor", "flat cutting policy"),
+                                     ("InventoryCriticNet", "critic", "inventory critic"),
+                                     ("CuttingCriticNet", "critic", "cutting critic"))),
     ]

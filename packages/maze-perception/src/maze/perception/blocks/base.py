@@ -9,6 +9,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from maze.core.utils.factory import ConfigError, resolve_type
+
 ShapeType = Sequence[int]
 
 
@@ -40,23 +42,23 @@ def as_shape_list(shapes: ShapeType | Sequence[ShapeType], n_keys: int, what: st
 
 
 def resolve_non_lin(non_lin: str | type[nn.Module] | nn.Module) -> type[nn.Module]:
-    """A non-linearity given as class, import path (``torch.nn.ReLU``) or torch.nn name (``ReLU``) → the class."""
-    if isinstance(non_lin, type) and issubclass(non_lin, nn.Module):
-        return non_lin
+    """A non-linearity given as class, import path (``torch.nn.ReLU``) or torch.nn name (``ReLU``) → the class.
+
+    Names and paths are resolved by :func:`~maze.core.utils.factory.resolve_type` (the torch.nn activations are
+    registered as components of kind ``activation``); a bare name that is not registered is read as ``torch.nn.<name>``.
+
+    :raises ConfigError: naming the value and the expected base class ``torch.nn.Module``.
+    """
     if isinstance(non_lin, nn.Module):
         return type(non_lin)
-    if isinstance(non_lin, str):
-        cls = getattr(nn, non_lin, None) if "." not in non_lin else None
-        if cls is None:
-            from maze.core.plugins.registry import ComponentError, import_object
-
-            try:
-                cls = import_object(non_lin)
-            except ComponentError as exc:
-                raise ValueError(f"non_lin {non_lin!r} cannot be imported: {exc}") from exc
-        if isinstance(cls, type) and issubclass(cls, nn.Module):
-            return cls
-    raise ValueError(f"non_lin must be a torch.nn.Module class or its import path (e.g. 'torch.nn.ReLU'), got {non_lin!r}")
+    if isinstance(non_lin, str) and "." not in non_lin and ":" not in non_lin:
+        try:
+            return resolve_type(non_lin, nn.Module, key="non_lin", kind="activation")
+        except ConfigError:
+            non_lin = f"torch.nn.{non_lin}"
+    if not isinstance(non_lin, (str, type)):
+        raise ConfigError(f"non_lin = {non_lin!r}: expected a torch.nn.Module class or its import path (e.g. 'torch.nn.ReLU')")
+    return resolve_type(non_lin, nn.Module, key="non_lin", kind="activation")
 
 
 class PerceptionBlock(nn.Module):

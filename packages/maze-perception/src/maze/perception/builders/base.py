@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
+from maze.core.utils.factory import resolve_type
 from maze.perception.blocks.base import PerceptionBlock
 from maze.perception.blocks.inference import InferenceBlock
 
@@ -18,17 +19,14 @@ RESERVED_MODALITIES = ("hidden", "recurrence")
 
 
 def resolve_block_type(block_type: Any, where: str) -> type[PerceptionBlock]:
-    """A registered block name (``DenseBlock``), import path or class → the block class."""
-    from maze.core.plugins import get_plugin_manager
-    from maze.core.plugins.registry import ComponentError
+    """A registered block name (``DenseBlock``), import path or class → the block class.
 
-    try:
-        cls = get_plugin_manager().resolve(block_type, "block")
-    except ComponentError as exc:
-        raise ValueError(f"{where}: cannot resolve block_type {block_type!r}: {exc}") from exc
-    if not (isinstance(cls, type) and issubclass(cls, PerceptionBlock)):
-        raise ValueError(f"{where}: block_type {block_type!r} resolves to {cls!r}, expected a PerceptionBlock subclass")
-    return cls
+    :param block_type: the name, path or class.
+    :param where: the config key of the modality (``modality_config['feature']``), for errors.
+    :raises ConfigError: naming ``<where>.block_type``, the value and the expected base class
+        (:func:`~maze.core.utils.factory.resolve_type`).
+    """
+    return resolve_type(block_type, PerceptionBlock, key=f"{where}.block_type", kind="block")
 
 
 class BaseModelBuilder(ABC):

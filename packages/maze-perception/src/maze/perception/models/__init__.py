@@ -4,6 +4,5 @@ from maze.perception.models.custom_model_composer import CustomModelComposer
 from maze.perception.models.model_composer import BaseModelComposer
 from maze.perception.models.space_config import SpacesConfig
 from maze.perception.models.template_model_composer import TemplateModelComposer
-from maze.perception.models.torch_model import TorchModel
 
-__all__ = ["BaseModelComposer", "CustomModelComposer", "SpacesConfig", "TemplateModelComposer", "TorchModel"]
+__all__ = ["BaseModelComposer", "CustomModelComposer", "SpacesConfig", "TemplateModelComposer"]

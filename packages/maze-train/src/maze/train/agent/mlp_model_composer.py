@@ -13,6 +13,7 @@ import gymnasium as gym
 from torch import nn
 
 from maze.core.env.structured_env import StepKeyType
+from maze.perception.models.model_composer import BaseModelComposer
 from maze.train.agent.simple_nets import FlattenConcatMLP
 
 CRITIC_TYPES = ("shared", "step", "delta", "none")
@@ -25,7 +26,7 @@ class NetworkSet:
     networks: dict[Any, nn.Module] = field(default_factory=dict)
 
 
-class MLPModelComposer:
+class MLPModelComposer(BaseModelComposer):
     """Policy and critic MLPs per sub-step over flattened, concatenated observations.
 
     :param action_spaces_dict: action spaces by sub-step key.
@@ -50,28 +51,37 @@ class MLPModelComposer:
 
         if critic not in CRITIC_TYPES:
             raise ValueError(f"model.critic = {critic!r} is invalid; choose one of {list(CRITIC_TYPES)}")
-        self.action_spaces_dict = dict(action_spaces_dict)
-        self.observation_spaces_dict = dict(observation_spaces_dict)
+        super().__init__(action_spaces_dict, observation_spaces_dict, agent_counts_dict, distribution_mapper_config)
         self.critic_type = critic
         self.mappers = {k: DistributionMapper(space, distribution_mapper_config) for k, space in self.action_spaces_dict.items()}
-        self.policy = NetworkSet()
+        self._policy = NetworkSet()
         for key, space in self.action_spaces_dict.items():
             shapes = {head: self.mappers[key].required_logits_shape(head) for head in space.spaces}
-            if shared_policy and self.policy.networks:
-                self.policy.networks[key] = next(iter(self.policy.networks.values()))
+            if shared_policy and self._policy.networks:
+                self._policy.networks[key] = next(iter(self._policy.networks.values()))
             else:
-                self.policy.networks[key] = FlattenConcatMLP(self.observation_spaces_dict[key], shapes, hidden_units,
+                self._policy.networks[key] = FlattenConcatMLP(self.observation_spaces_dict[key], shapes, hidden_units,
                                                              activation, output_gain=0.01, mask_keys=mask_keys)
-        self.critic = NetworkSet()
+        self._critic = NetworkSet()
         if critic == "shared":
             first = next(iter(self.observation_spaces_dict))
-            self.critic.networks[first] = FlattenConcatMLP(self.observation_spaces_dict[first], {"value": (1,)},
+            self._critic.networks[first] = FlattenConcatMLP(self.observation_spaces_dict[first], {"value": (1,)},
                                                            hidden_units, activation, output_gain=1.0)
         elif critic in ("step", "delta"):
             for i, (key, space) in enumerate(self.observation_spaces_dict.items()):
                 if critic == "delta" and i > 0:
                     space = gym.spaces.Dict({**space.spaces, "prev_value": gym.spaces.Box(-float("inf"), float("inf"), (1,))})
-                self.critic.networks[key] = FlattenConcatMLP(space, {"value": (1,)}, hidden_units, activation, output_gain=1.0)
+                self._critic.networks[key] = FlattenConcatMLP(space, {"value": (1,)}, hidden_units, activation, output_gain=1.0)
+
+    @property
+    def policy(self) -> Any:
+        """The policy networks (``.networks``: sub-step key → network)."""
+        return self._policy
+
+    @property
+    def critic(self) -> Any:
+        """The critic networks (``.networks``; empty for ``critic=none``)."""
+        return self._critic
 
     @property
     def distribution_mapper(self) -> Any:
@@ -80,5 +90,6 @@ class MLPModelComposer:
             return next(iter(self.mappers.values()))
         return self.mappers
 
-    def save_models(self, output_dir: str | None = None) -> None:
+    def save_models(self, output_dir: str | None = None) -> list[str]:
         """Plain MLPs have no graph pictures (perception's composers draw them)."""
+        return []

@@ -1,4 +1,12 @@
-"""Base class of torch models (policies, critics, actor-critics) holding several networks."""
+"""Base class of torch models (policies, critics, actor-critics) holding several networks.
+
+:class:`TorchModel` is Maze's one torch-model base (the reference docs' ``maze.core.agent.torch_model``; like
+``TorchPolicy`` and the critics it lives in maze-train because maze-core is torch-free and nothing below the
+trainers handles policies or critics). :class:`~maze.train.agent.torch_policy.TorchPolicy`, the critics
+(:class:`~maze.train.agent.torch_critic_base.TorchCriticBase`) and
+:class:`~maze.train.agent.torch_actor_critic.TorchActorCritic` implement :meth:`TorchModel.networks_dict`; moving,
+train/eval mode, parameters and (checked) state dicts come from the base.
+"""
 
 from __future__ import annotations
 

@@ -12,14 +12,14 @@ import gymnasium as gym
 import numpy as np
 
 from maze.core.utils.factory import ConfigError, to_plain
-from maze.core.wrappers.observation_normalization.normalization_strategies.base import (
-    ObservationNormalizationStrategy,
-    StatisticsType,
-)
-from maze.core.wrappers.observation_normalization.observation_normalization_utils import (
+from maze.core.wrappers.observation_normalization.normalization_statistics import (
     NormalizationStatisticsType,
     load_normalization_statistics,
     save_normalization_statistics,
+)
+from maze.core.wrappers.observation_normalization.normalization_strategies.base import (
+    ObservationNormalizationStrategy,
+    StatisticsType,
 )
 from maze.core.wrappers.wrapper import ObservationWrapper
 from maze.core.wrappers.wrapper_utils import (
@@ -256,11 +256,39 @@ class ObservationNormalizationWrapper(SubStepSpacesMixin, ObservationWrapper):
             raise ValueError("no statistics_dump path configured")
         self.set_normalization_statistics(load_normalization_statistics(path))
 
-    def _obtain_statistics_automatically(self) -> None:
-        from maze.core.wrappers.observation_normalization.observation_normalization_utils import (
-            estimate_observation_normalization_statistics,
-        )
+    def estimate_statistics_by_sampling(self, n_samples: int) -> None:
+        """Estimate and set the missing statistics from ``n_samples`` steps of the sampling policy.
 
+        Steps are taken on this wrapper itself (wrappers outside it are bypassed, so the sampling policy acts in
+        this wrapper's action space); the env should be reset afterwards.
+
+        :param n_samples: number of steps to sample (episodes are reset as needed).
+        """
+        if int(n_samples) < 1:
+            raise ValueError(f"n_samples must be >= 1, got {n_samples}")
+        policy = self.make_sampling_policy()
+        needs_state, needs_env = policy.needs_state(), policy.needs_env()
+        self.set_observation_collection(True)
+        try:
+            obs, _ = self.reset()
+            policy.reset()
+            for _ in range(int(n_samples)):
+                action = policy.compute_action(
+                    obs,
+                    maze_state=self.get_maze_state() if needs_state else None,
+                    env=self if needs_env else None,
+                    actor_id=self.actor_id(),
+                    deterministic=False,
+                )
+                obs, _, terminated, truncated, _ = self.step(action)
+                if terminated or truncated:
+                    obs, _ = self.reset()
+                    policy.reset()
+            self.estimate_statistics()
+        finally:
+            self.set_observation_collection(False)
+
+    def _obtain_statistics_automatically(self) -> None:
         path = self.statistics_path()
         if path is not None and os.path.exists(path):
             logger.warning("observation normalization: loading statistics from %s", path)
@@ -272,7 +300,7 @@ class ObservationNormalizationWrapper(SubStepSpacesMixin, ObservationWrapper):
             "observation normalization: no statistics for %s; estimating them from %d sampling steps "
             "(call obtain_normalization_statistics to control this)", missing, self.auto_estimation_samples,
         )
-        estimate_observation_normalization_statistics(self, self.auto_estimation_samples)
+        self.estimate_statistics_by_sampling(self.auto_estimation_samples)
         if path is not None:
             self.dump_statistics(path)
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from maze.core.rendering.renderer import Renderer
 from maze.core.trajectory_recording.serialization import register_trajectory_class
+from maze.core.utils.matplotlib_utils import import_pyplot
 
 
 class Cutting2DRenderer(Renderer):
@@ -20,7 +21,8 @@ class Cutting2DRenderer(Renderer):
       figure (only with an interactive backend); otherwise the figure is returned.
     * ``save_path``: also save the figure to this file (e.g. a ``.png``).
 
-    matplotlib is imported on first use, so the env works without a display and without importing it.
+    matplotlib is imported on first use, so the env works without a display and without matplotlib installed;
+    rendering then fails naming the extra to install (``pip install maze-envs-cutting2d[render]``).
     """
 
     figure_name = "Cutting 2D"
@@ -29,7 +31,7 @@ class Cutting2DRenderer(Renderer):
         self._fig: Any = None
 
     def _figure(self) -> Any:
-        import matplotlib.pyplot as plt
+        plt = import_pyplot("rendering", extra="maze-envs-cutting2d[render]")
 
         if self._fig is None or not plt.fignum_exists(self._fig.number):
             self._fig = plt.figure(self.figure_name, figsize=(8, 4))

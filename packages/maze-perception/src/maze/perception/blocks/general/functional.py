@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
+from maze.core.utils.factory import resolve_callable
 from maze.perception.blocks.base import PerceptionBlock, ShapeType
 
 
@@ -20,18 +21,14 @@ class FunctionalBlock(PerceptionBlock):
     :param in_keys: input key(s).
     :param out_keys: output key(s).
     :param in_shapes: input shape(s).
-    :param func: the callable, or its import path (e.g. ``torch.tanh``).
+    :param func: the callable, or its import path (e.g. ``torch.tanh``); configs read from run dirs may only name
+        functions that a plugin registered (kind ``function``).
     """
 
     def __init__(self, in_keys: str | Sequence[str], out_keys: str | Sequence[str], in_shapes: ShapeType | Sequence[ShapeType],
                  func: Callable[..., torch.Tensor | Sequence[torch.Tensor]] | str) -> None:
         super().__init__(in_keys=in_keys, out_keys=out_keys, in_shapes=in_shapes)
-        if isinstance(func, str):
-            from maze.core.plugins.registry import import_object
-
-            func = import_object(func)
-        if not callable(func):
-            raise TypeError(f"{self.block_name}: func must be callable, got {func!r}")
+        func = resolve_callable(func, key=f"{self.block_name}.func", kind="function")
         self.func = func
         if len(self.in_keys) > 1:
             try:

@@ -1,13 +1,21 @@
 """Envs in worker processes (the ``local`` run mode).
 
-Each worker owns one env and talks to the main process over a pipe. A worker that raises sends its
-formatted traceback back; the main process raises :class:`VectorEnvError` with it. A worker that dies
-without a message (killed, segfault) is detected by polling its liveness, so the main process never hangs.
+Each worker owns one env and talks to the main process over a pipe. Every fault of a worker surfaces as one
+:class:`VectorEnvWorkerError` naming the env index, the worker's pid and the command it was serving:
+
+* an env that raises: the worker sends its formatted traceback back, which the error carries;
+* a worker that dies (killed, segfault, ``os._exit``): its liveness is polled while waiting, and a broken pipe
+  (``EOFError``, ``ConnectionResetError``, ``BrokenPipeError``) is never raised bare: the process is joined
+  briefly and its exit code (with the signal's name) goes into the error, e.g.
+  ``env worker 1 (pid 4242) died with exit code -9 (SIGKILL) during step``.
+
+The main process never hangs on a dead worker; after a fault all workers are terminated.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 import sys
 import traceback
 from multiprocessing.connection import Connection
@@ -27,6 +35,38 @@ from maze.train.parallelization.vector_env.vector_env import (
 )
 
 _POLL_SECONDS = 0.5
+#: how long a worker whose pipe broke is waited for, to learn its exit code
+_JOIN_SECONDS = 1.0
+#: errors of a pipe whose other end is gone
+_PIPE_ERRORS = (EOFError, ConnectionResetError, BrokenPipeError, OSError)
+
+
+class VectorEnvWorkerError(VectorEnvError):
+    """An env worker process of a :class:`SubprocVectorEnv` failed: its env raised (the message carries the
+    env's traceback) or the process died (the message names its pid and exit code).
+
+    :param message: the description.
+    :param env_index: index of the env (and worker).
+    :param pid: the worker's process id.
+    :param exitcode: the exit code of a dead worker (negative: killed by that signal), else ``None``.
+    """
+
+    def __init__(self, message: str, env_index: int, pid: int | None, exitcode: int | None = None) -> None:
+        super().__init__(message)
+        self.env_index, self.pid, self.exitcode = env_index, pid, exitcode
+
+    def __reduce__(self) -> tuple:
+        return type(self), (str(self), self.env_index, self.pid, self.exitcode)
+
+
+def describe_exit_code(exitcode: int) -> str:
+    """``"exit code -9 (SIGKILL)"`` for a process killed by a signal, else ``"exit code 3"``."""
+    if exitcode < 0:
+        try:
+            return f"exit code {exitcode} ({signal.Signals(-exitcode).name})"
+        except ValueError:
+            pass
+    return f"exit code {exitcode}"
 
 
 def _worker(remote: Connection, parent_remote: Connection, pickled_factory: bytes) -> None:
@@ -43,7 +83,7 @@ def _worker(remote: Connection, parent_remote: Connection, pickled_factory: byte
     while True:
         try:
             cmd, data = remote.recv()
-        except (EOFError, KeyboardInterrupt):
+        except (EOFError, OSError, KeyboardInterrupt):  # the main process is gone or interrupted
             break
         try:
             if cmd == "step":
@@ -84,6 +124,7 @@ class SubprocVectorEnv(StructuredVectorEnv):
         self._closed = False
         self.remotes: list[Connection] = []
         self.processes: list[Any] = []
+        self._commands = ["start-up"] * len(env_factories)  # what each worker is serving (for errors)
         for factory in env_factories:
             remote, work_remote = ctx.Pipe()
             process = ctx.Process(target=_worker, args=(work_remote, remote, cloudpickle.dumps(factory)), daemon=True)
@@ -98,32 +139,38 @@ class SubprocVectorEnv(StructuredVectorEnv):
     # ------------------------------------------------------------------ IPC
     def _receive(self, i: int) -> Any:
         remote, process = self.remotes[i], self.processes[i]
-        while not remote.poll(_POLL_SECONDS):
-            if not process.is_alive():
-                self._abort()
-                raise VectorEnvError(
-                    f"worker {i} of {type(self).__name__} died (exit code {process.exitcode}) without reporting an error"
-                )
         try:
+            while not remote.poll(_POLL_SECONDS):
+                if not process.is_alive():
+                    raise self._died(i)
             status, payload = remote.recv()
-        except EOFError:
-            self._abort()
-            raise VectorEnvError(f"worker {i} of {type(self).__name__} closed its pipe unexpectedly") from None
+        except _PIPE_ERRORS:
+            raise self._died(i) from None
         if status == "error":
             self._abort()
-            raise VectorEnvError(f"env {i} in worker process {process.pid} raised:\n{payload}")
+            raise VectorEnvWorkerError(f"env {i} (worker pid {process.pid}) raised during {self._commands[i]}:\n{payload}",
+                                       i, process.pid)
         return payload
 
     def _send(self, i: int, message: tuple) -> None:
+        self._commands[i] = message[0] if message[0] != "call" else f"call of {message[1][0]!r}"
         try:
             self.remotes[i].send(message)
-        except (BrokenPipeError, EOFError, OSError):
-            process = self.processes[i]
-            process.join(timeout=0.1)
-            self._abort()
-            raise VectorEnvError(
-                f"worker {i} of {type(self).__name__} is gone (exit code {process.exitcode}); cannot send {message[0]!r}"
-            ) from None
+        except _PIPE_ERRORS:
+            raise self._died(i) from None
+
+    def _died(self, i: int) -> VectorEnvWorkerError:
+        """The error for worker ``i`` whose pipe broke or which is no longer alive; all workers are stopped."""
+        process = self.processes[i]
+        process.join(timeout=_JOIN_SECONDS)
+        exitcode = process.exitcode
+        self._abort()
+        if exitcode is None:  # the pipe broke, yet the process lived on (it is terminated now)
+            return VectorEnvWorkerError(f"env worker {i} (pid {process.pid}) lost its pipe during {self._commands[i]} "
+                                        f"while still running", i, process.pid)
+        return VectorEnvWorkerError(
+            f"env worker {i} (pid {process.pid}) died with {describe_exit_code(exitcode)} during {self._commands[i]}",
+            i, process.pid, exitcode)
 
     def _abort(self) -> None:
         """Terminate all workers after a failure (their state is undefined)."""
@@ -176,13 +223,13 @@ class SubprocVectorEnv(StructuredVectorEnv):
         for remote in self.remotes:
             try:
                 remote.send(("close", None))
-            except (BrokenPipeError, OSError):
+            except _PIPE_ERRORS:
                 pass
         for i, remote in enumerate(self.remotes):
             try:
                 if remote.poll(2.0):
                     remote.recv()
-            except (EOFError, OSError):
+            except _PIPE_ERRORS:
                 pass
             self.processes[i].join(timeout=2.0)
             if self.processes[i].is_alive():

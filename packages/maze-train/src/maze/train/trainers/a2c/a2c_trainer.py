@@ -15,10 +15,10 @@ class A2C(MultiStepActorCritic):
     with an :class:`~maze.train.trainers.a2c.a2c_algorithm_config.A2CAlgorithmConfig`.
     """
 
-    def update(self, groups: dict[ActorID, GroupData], train_policy: bool) -> dict[str, float]:
+    def update(self, groups: dict[ActorID, GroupData], train_policy: bool) -> None:
         cfg = self.algorithm_config
+        events = self.events
         loss = torch.zeros((), device=self.device)
-        stats: dict[str, float] = {}
         for aid, data in groups.items():
             log_probs, entropy, value_pred = self.evaluate_group(data)
             # ---- policy gradient with (normalized) advantages, entropy bonus, value regression
@@ -28,10 +28,9 @@ class A2C(MultiStepActorCritic):
             if train_policy:
                 loss = loss + cfg.policy_loss_coef * policy_loss - cfg.entropy_coef * entropy_mean
             loss = loss + cfg.value_loss_coef * value_loss
-            key = aid.step_key if aid.agent_id == 0 else f"{aid.step_key}_{aid.agent_id}"
-            stats[f"policy_loss/{key}"] = policy_loss.item()
-            stats[f"policy_entropy/{key}"] = entropy_mean.item()
-            stats[f"critic_value_loss/{key}"] = value_loss.item()
-            stats[f"critic_value/{key}"] = float(self.model.critic.to_value(value_pred.detach()).mean())
-        stats["grad_norm"] = self.optimizer_step(loss)
-        return stats
+            label = self.actor_label(aid)
+            events.policy_loss(step_id=label, value=policy_loss.item())
+            events.policy_entropy(step_id=label, value=entropy_mean.item())
+            events.critic_value_loss(critic_id=label, value=value_loss.item())
+            events.critic_value(critic_id=label, value=float(self.model.critic.to_value(value_pred.detach()).mean()))
+        events.grad_norm(value=self.optimizer_step(loss))

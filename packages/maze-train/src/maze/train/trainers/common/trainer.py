@@ -1,28 +1,90 @@
-"""Trainer interface and the pieces every trainer shares: checkpoints, stats writers, hooks, progress."""
+"""The trainer contract: what every algorithm (A2C, PPO, BC, and third-party ones) implements.
+
+A :class:`Trainer` owns the policy it trains and runs the epoch loop of :meth:`Trainer.train`::
+
+    for each epoch:   train_epoch()                 # the algorithm: collect/compute/update, record statistics
+                      evaluate()                    # the evaluator (if any) → eval statistics + model selection
+                      statistics → writers          # console table, TensorBoard, plugin writers
+                      checkpoint.pt                 # state_dict() of the trainer (resume)
+                      maze_train_epoch_end hook     # plugins (typed context and statistics)
+                      early stopping                # no improvement for ``patience`` epochs
+
+Subclasses implement :meth:`Trainer.train_epoch` and extend :meth:`Trainer.state_dict` /
+:meth:`Trainer.load_state_dict`. They record statistics through event topics of :attr:`Trainer.stats`
+(``self.stats.topic("train", MyEvents).loss(value=...)``), never as strings.
+
+Where the run's outputs go is one object, :class:`TrainingRun` (run dir, statistics writers, config, env factory),
+given to the constructor; plain-Python use without a run dir works with the default (nothing written to disk).
+"""
 
 from __future__ import annotations
 
+import logging
 import math
-import os
 import sys
 import time
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterable
 
 import torch
 
-from maze.train.trainers.common.model_selection.best_model_selection import atomic_torch_save
+from maze.core.log_stats.epoch_stats import EpochStats, EpochStatsLog
+from maze.train.trainers.common.evaluators.evaluator import Evaluator
+from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
+from maze.train.trainers.common.run_dir import ModelState, RunDir, load_torch_file
 
-#: A stats writer receives ``(epoch, flat_stats)``; flat keys look like ``train_BaseEnvEvents/reward/mean``.
-StatsWriter = Callable[[int, dict[str, Any]], None]
+logger = logging.getLogger(__name__)
 
 
 class TrainingDivergedError(RuntimeError):
     """A loss became NaN/inf; training stopped before the optimizer step (the last checkpoint is intact)."""
 
 
+@dataclass(frozen=True)
+class TrainingContext:
+    """What the training lifecycle hooks (``maze_train_start``/``maze_train_epoch_end``/``maze_train_end``) receive.
+
+    :param algorithm: the algorithm's registered name (or the trainer class name outside ``maze-run``).
+    :param policy: the policy being trained (a :class:`~maze.train.agent.torch_policy.TorchPolicy`).
+    :param critic: the critic being trained, if the algorithm has one.
+    :param env_factory: creates a (wrapped) training env; ``None`` outside a training runner.
+    :param run_dir: the run's output directory; ``None`` when nothing is written to disk.
+    :param config: the composed run config (``None`` outside ``maze-run``).
+    """
+
+    algorithm: str
+    policy: Any
+    critic: Any = None
+    env_factory: Callable[[], Any] | None = None
+    run_dir: str | None = None
+    config: Any = None
+
+
+@dataclass
+class TrainingRun:
+    """Where a trainer's outputs go and what it needs to know about the run it is part of.
+
+    :param run_dir: best model and checkpoint files (``None``: nothing is written to disk).
+    :param stats: epoch statistics and their writers (default: statistics are computed but not written).
+    :param algorithm: the algorithm's registered name (hooks, logs).
+    :param config: the composed run config (handed to the lifecycle hooks).
+    :param env_factory: the run's env factory (handed to the lifecycle hooks).
+    :param progress_bar: draw progress bars (``None``: only when stderr is a terminal).
+    :param call_hooks: call the plugins' training lifecycle hooks.
+    """
+
+    run_dir: RunDir | None = None
+    stats: EpochStatsLog = field(default_factory=EpochStatsLog)
+    algorithm: str | None = None
+    config: Any = None
+    env_factory: Callable[[], Any] | None = None
+    progress_bar: bool | None = None
+    call_hooks: bool = True
+
+
 class ProgressBar:
-    """A minimal progress bar on stderr (no tqdm dependency), throttled to a few redraws per second.
+    """A minimal progress bar on stderr, throttled to a few redraws per second.
 
     :param total: number of work items.
     :param label: text in front of the bar.
@@ -53,86 +115,156 @@ class ProgressBar:
 
 
 class Trainer(ABC):
-    """Interface of trainers.
+    """Base class of all trainers.
 
-    Subclasses implement :meth:`train`, :meth:`state_dict` and :meth:`load_state_dict`; checkpoints are written
-    atomically and read with ``torch.load(..., weights_only=True)``.
+    :param policy: the policy to train (exposed as :attr:`policy`).
+    :param n_epochs: number of epochs :meth:`train` runs (0: until early stopping).
+    :param patience: stop after this many evaluations without a new best result (0: never stop early).
+    :param evaluator: runs after every epoch; its model selection decides the best model.
+    :param model_selection: best-model selection (the evaluator's, or one fed by the trainer itself).
+    :param run: the run the trainer is part of (files, statistics, hooks); default: nothing written.
     """
 
-    #: callables receiving ``(epoch, stats)`` once per epoch (console tables, TensorBoard, tests)
-    stats_writers: list[StatsWriter]
-    #: the run config handed to the lifecycle hooks (set by training runners)
-    run_config: Any = None
-    #: write ``checkpoint.pt`` here after every epoch (None: no checkpoints)
-    checkpoint_file: str | None = None
-    #: draw progress bars (None: when stderr is a terminal)
-    progress_bar: bool | None = None
-    #: number of finished epochs (subclasses set it; advanced by :meth:`_finish_epoch`)
-    epoch: int
+    #: checkpoints of the same kind can be resumed by each other (e.g. PPO and A2C share ``actor_critic``)
+    trainer_kind: str = ""
 
-    @abstractmethod
-    def train(self, n_epochs: int | None = None) -> Any:
-        """Run the training."""
+    def __init__(self, policy: Any, n_epochs: int = 0, patience: int = 0, evaluator: Evaluator | None = None,
+                 model_selection: BestModelSelection | None = None, run: TrainingRun | None = None) -> None:
+        self.policy = policy
+        self.n_epochs = int(n_epochs)
+        self.patience = int(patience)
+        self.evaluator = evaluator
+        self.model_selection = model_selection if model_selection is not None else getattr(
+            evaluator, "model_selection", None)
+        self.run = run if run is not None else TrainingRun()
+        #: epoch statistics of this trainer's run (record with ``self.stats.topic(prefix, Events)``)
+        self.stats: EpochStatsLog = self.run.stats
+        #: number of finished epochs
+        self.epoch = 0
+        self.stopped_early = False
+        if not self.trainer_kind:
+            self.trainer_kind = type(self).__qualname__
 
+    # ------------------------------------------------------------------ what subclasses implement
     @abstractmethod
+    def train_epoch(self) -> None:
+        """Train one epoch and record its statistics into :attr:`stats` (the base class evaluates, writes, saves)."""
+
+    @property
+    def critic(self) -> Any:
+        """The critic being trained (``None`` for policy-only algorithms)."""
+        return None
+
+    def model_state_dict(self) -> dict[str, Any]:
+        """The best-model file content (``state_dict.pt`` layout): ``{"policy": ..., "critic": ...}``."""
+        return ModelState(self.policy, self.critic).state_dict()
+
+    def load_model_state_dict(self, state: dict[str, Any]) -> None:
+        """Load a ``state_dict.pt``-layout dict (a critic entry is optional: fine-tuning a BC policy)."""
+        if "policy" not in state:
+            raise ValueError(f"state dict has no 'policy' entry (keys: {sorted(state)})")
+        self.policy.load_state_dict(state["policy"])
+        if self.critic is not None and "critic" in state:
+            self.critic.load_state_dict(state["critic"])
+
     def state_dict(self) -> dict[str, Any]:
-        """Model, optimizer and counters (everything needed to resume)."""
+        """Everything needed to resume: model, epoch counter, model selection (subclasses add optimizer state)."""
+        state: dict[str, Any] = {"trainer_kind": self.trainer_kind, "epoch": self.epoch,
+                                 "model": self.model_state_dict()}
+        if self.model_selection is not None:
+            state["model_selection"] = self.model_selection.state_dict()
+        return state
 
-    @abstractmethod
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore :meth:`state_dict` output."""
+        """Restore :meth:`state_dict` output, or a bare best-model dict (fine-tuning: weights only)."""
+        if "model" not in state_dict:
+            self.load_model_state_dict(state_dict)
+            return
+        self.load_model_state_dict(state_dict["model"])
+        self.epoch = int(state_dict.get("epoch", 0))
+        if self.model_selection is not None and "model_selection" in state_dict:
+            self.model_selection.load_state_dict(state_dict["model_selection"])
 
     def load_state(self, file_path: str | BinaryIO) -> None:
-        """Load a checkpoint written by :meth:`save_checkpoint` (``weights_only=True``)."""
-        state = torch.load(file_path, map_location="cpu", weights_only=True)
-        self.load_state_dict(state)
+        """Load a checkpoint or best-model file (``weights_only=True``)."""
+        if isinstance(file_path, str):
+            self.load_state_dict(load_torch_file(file_path))
+        else:
+            self.load_state_dict(torch.load(file_path, map_location="cpu", weights_only=True))
 
-    def save_checkpoint(self, path: str | None = None) -> None:
-        """Write :meth:`state_dict` atomically (temp file + ``os.replace``)."""
-        path = path or self.checkpoint_file
-        if path:
-            atomic_torch_save(self.state_dict(), path)
-
-    # ------------------------------------------------------------------ helpers for subclasses
-    def _write_stats(self, epoch: int, stats: dict[str, Any]) -> None:
-        for writer in getattr(self, "stats_writers", []):
-            writer(epoch, stats)
-
-    def _run_epochs(self, end_epoch: float, run_epoch: Callable[[], dict[str, Any]], should_stop: Callable[[], bool],
-                    stop_message: str) -> tuple[dict[str, Any], bool]:
-        """The epoch loop of :meth:`train`, between the ``maze_train_start`` and ``maze_train_end`` hooks.
-
-        :param end_epoch: run epochs while ``self.epoch`` is below this (``math.inf``: until early stopping).
-        :param run_epoch: trains one epoch (advancing ``self.epoch``) and returns its statistics.
-        :param should_stop: asked after every epoch whether to stop early.
-        :param stop_message: printed as ``"Early stopping: <stop_message>"`` when stopping early.
-        :return: the statistics of the last epoch (empty if none ran) and whether training stopped early.
-            ``maze_train_end`` is called even when an epoch raises.
-        """
-        self._call_hook("maze_train_start", config=self.run_config)
-        stats: dict[str, Any] = {}
-        stopped = False
+    # ------------------------------------------------------------------ the epoch loop
+    def train(self, n_epochs: int | None = None) -> EpochStats:
+        """Train until epoch :attr:`n_epochs` (a resumed trainer continues up to it) or for ``n_epochs`` more epochs
+        (0: until early stopping). Returns the statistics of the last epoch."""
+        if n_epochs is None:
+            end_epoch = math.inf if self.n_epochs == 0 else self.n_epochs
+        else:
+            end_epoch = math.inf if int(n_epochs) == 0 else self.epoch + int(n_epochs)
+        if end_epoch is math.inf and not (self.patience and self.model_selection is not None):
+            raise ValueError(f"{type(self).__name__}: n_epochs=0 trains until early stopping, which needs patience > 0 "
+                             f"and a model selection; set n_epochs or patience")
+        self.policy.train()
+        context = self.training_context()
+        self._call_hook("maze_train_start", context=context)
+        stats = EpochStats()
         try:
             while self.epoch < end_epoch:
-                stats = run_epoch()
-                if should_stop():
-                    stopped = True
-                    print(f"Early stopping: {stop_message}", flush=True)
+                stats = self._run_epoch()
+                self._call_hook("maze_train_epoch_end", context=context, epoch=self.epoch - 1, stats=stats)
+                if self._should_stop():
+                    self.stopped_early = True
+                    logger.info("Early stopping: no improvement for %d evaluations", self.patience)
+                    print(f"Early stopping: no improvement for {self.patience} evaluations", flush=True)
                     break
         finally:
-            self._call_hook("maze_train_end", stats=stats)
-        return stats, stopped
-
-    def _finish_epoch(self, epoch: int, stats: dict[str, Any]) -> dict[str, Any]:
-        """End of epoch ``epoch``: advance ``self.epoch``, write ``stats``, save a checkpoint and call the
-        ``maze_train_epoch_end`` hook, in this order (the checkpoint holds the advanced counter). Returns ``stats``.
-        """
-        self.epoch += 1
-        self._write_stats(epoch, stats)
-        self.save_checkpoint()
-        self._call_hook("maze_train_epoch_end", epoch=epoch, stats=stats)
+            self._ensure_best_model()
+            self._call_hook("maze_train_end", context=context, stats=stats)
         return stats
 
+    def _run_epoch(self) -> EpochStats:
+        epoch = self.epoch
+        self.train_epoch()
+        eval_stats = self.evaluator.evaluate(self.policy) if self.evaluator is not None else None
+        selection = self.model_selection
+        new_best = selection.take_improvement() if isinstance(selection, BestModelSelection) else None
+        self.epoch += 1
+        stats = self.stats.reduce()
+        stats.merge("eval", eval_stats)
+        if self.stats.writers:
+            print(f"********** Epoch {epoch} **********", flush=True)
+            self.stats.write(epoch + 1, stats)
+        if new_best is not None:  # after the table of the epoch it belongs to
+            print(f"-> new overall best model {new_best:.5g}!", flush=True)
+        if self.run.run_dir is not None:
+            self.run.run_dir.save_checkpoint(self.state_dict())
+        return stats
+
+    def _should_stop(self) -> bool:
+        selection = self.model_selection
+        return bool(self.patience) and selection is not None and selection.last_improvement >= self.patience
+
+    def _ensure_best_model(self) -> None:
+        """Every run dir holds a loadable best model when training ends (e.g. no evaluation ever improved)."""
+        run_dir = self.run.run_dir
+        if run_dir is not None and not run_dir.has_best_model() and self.epoch > 0:
+            logger.warning("no evaluation produced a best model; writing the final model to %s", run_dir.state_dict_file)
+            run_dir.save_best_model(self.model_state_dict())
+
+    def evaluate(self) -> Any:
+        """Run the evaluator now; returns its statistics (``LogStats`` of the ``eval`` section)."""
+        if self.evaluator is None:
+            raise ValueError(f"{type(self).__name__} has no evaluator")
+        return self.evaluator.evaluate(self.policy)
+
+    def training_context(self) -> TrainingContext:
+        """The typed context handed to the lifecycle hooks."""
+        run = self.run
+        return TrainingContext(
+            algorithm=run.algorithm or type(self).__name__, policy=self.policy, critic=self.critic,
+            env_factory=run.env_factory, run_dir=run.run_dir.path if run.run_dir is not None else None,
+            config=run.config)
+
+    # ------------------------------------------------------------------ helpers for subclasses
     def _optimizer_step(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: Iterable[torch.Tensor],
                         max_grad_norm: float = math.inf) -> float:
         """Backward pass, NaN guard, gradient clipping and optimizer step; returns the gradient norm before clipping.
@@ -154,10 +286,12 @@ class Trainer(ABC):
         return grad_norm.item()
 
     def _call_hook(self, name: str, **kwargs: Any) -> None:
-        """Call a lifecycle hook of the plugins (once per run/epoch, never per step)."""
+        """Call a training lifecycle hook of the plugins (once per run/epoch, never per step)."""
+        if not self.run.call_hooks:
+            return
         from maze.core.plugins import get_plugin_manager
 
-        get_plugin_manager().call_lifecycle(name, trainer=self, **kwargs)
+        get_plugin_manager().call_lifecycle(name, **kwargs)
 
     @staticmethod
     def _check_finite(epoch: int, name: str, value: torch.Tensor) -> None:
@@ -167,12 +301,3 @@ class Trainer(ABC):
                 f"optimizer step. The last checkpoint/best model on disk is from before this epoch. Try a lower lr, "
                 f"gradient clipping (max_grad_norm) or reward scaling."
             )
-
-
-def ensure_dir(path: str) -> str:
-    os.makedirs(path, exist_ok=True)
-    return path
-
-
-def is_finite(x: float) -> bool:
-    return math.isfinite(float(x))

@@ -1,134 +1,178 @@
 """Training runners: turn a composed ``conf_train`` config into a training run.
 
-``runner=dev`` / ``runner=local`` select :class:`TrainingRunner` with ``mode`` ``dev`` (envs in the main process,
-:class:`SequentialVectorEnv`) or ``local`` (one worker process per env, :class:`SubprocVectorEnv`). The runner
-looks the selected algorithm up in the plugin registry (``maze_register_algorithms``; its component's
-``metadata["runners"][mode]`` names the algorithm-specific runner class) and delegates to it.
+``runner=dev`` / ``runner=local`` select :class:`TrainingRunMode` (the Hydra target of the ``runner`` group) with
+``mode`` ``dev`` (envs stepped in the main process) or ``local`` (one worker process per env). It finds the algorithm
+of ``cfg.algorithm`` (:func:`~maze.train.trainers.common.algorithm.find_algorithm`), takes the algorithm's
+:class:`TrainingRunner` subclass for the mode and constructs it with everything it needs::
 
-Output directory (Hydra's run dir) of a training run:
+    runner = runner_cls(cfg, algorithm, options, run_dir)    # shared set-up (below)
+    runner.run()                                               # create_trainer() → resume/fine-tune → train
 
-* ``state_dict.pt`` – best model weights (policy and critic), written atomically on improvement
-* ``checkpoint.pt`` – last epoch: weights, optimizer state, epoch counter, model selection state (resume)
-* ``spaces_config.json`` – action/observation spaces of the training env (perception's ``SpacesConfig``, JSON)
-* ``statistics.json`` – observation normalization statistics (when the wrappers normalize observations)
-* ``.hydra/config.yaml`` – the composed config (Hydra); also printed and written to TensorBoard TEXT
-* TensorBoard event files (``train_*``/``eval_*`` scalars), policy/critic graph pictures (perception composers)
+:class:`TrainingRunner` is the documented base an algorithm implements (one :meth:`~TrainingRunner.create_trainer`).
+Its constructor does the set-up every algorithm shares: seeds, the env factory (env + wrappers config), observation
+normalization statistics (estimated once, or taken from ``input_dir``), the env's spaces (``spaces_config.json``), the
+statistics writers (console, TensorBoard, plugins), the model composer and its graph pictures, and the state to start
+from (``input_dir``). The files of the run dir are described in :mod:`maze.train.trainers.common.run_dir`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
-from typing import Any, Callable, Iterable
+from abc import ABC, abstractmethod
+from typing import Any, Callable
 
 import torch
 
+from maze.core.log_stats.epoch_stats import EpochStats, EpochStatsLog
 from maze.core.runners.runner import Runner
 from maze.core.utils.factory import ConfigError, Factory, to_plain
 from maze.core.utils.seeding import MazeSeeding, set_seeds_globally
-from maze.perception.models.space_config import SpacesConfig
+from maze.train.trainers.common.algorithm import AlgorithmSpec, find_algorithm, load_subclass
+from maze.train.trainers.common.config_classes import AlgorithmConfig
+from maze.train.trainers.common.run_dir import (
+    CHECKPOINT_FILE,
+    SPACES_CONFIG_FILE,
+    STATE_DICT_FILE,
+    InitialState,
+    InputDirError,
+    ModelState,
+    RunDir,
+    RunDirError,
+)
+from maze.train.trainers.common.trainer import Trainer, TrainingRun
 
-STATE_DICT_FILE = "state_dict.pt"
-CHECKPOINT_FILE = "checkpoint.pt"
-SPACES_CONFIG_FILE = "spaces_config.json"
-
-
-class InputDirError(ValueError):
-    """``input_dir`` cannot be used to resume/fine-tune (missing or incompatible checkpoint)."""
-
-
-def find_algorithm_component(algorithm_cfg: Any) -> Any:
-    """The registered algorithm component whose config class is ``algorithm_cfg._target_``."""
-    from maze.core.plugins import get_plugin_manager
-
-    pm = get_plugin_manager()
-    target = (to_plain(algorithm_cfg) or {}).get("_target_")
-    if target is None:
-        raise ConfigError("the algorithm config has no '_target_' (select one with algorithm=<name>)")
-    entries = pm.registry.entries("algorithm")
-    for entry in entries:
-        comp = entry.component
-        if comp.name == target or comp.target_path == target or comp.target_path.replace(":", ".") == target:
-            return comp
-    raise ConfigError(
-        f"algorithm _target_ '{target}' is not a registered algorithm; registered: {[e.component.name for e in entries]}"
-    )
+__all__ = [
+    "CHECKPOINT_FILE", "SPACES_CONFIG_FILE", "STATE_DICT_FILE", "EnvFactory", "InputDirError", "RunDirError",
+    "TrainingRunMode", "TrainingRunner", "TrainingRunnerOptions",
+]
 
 
-class TrainingRunner(Runner):
-    """Facade selected by ``runner=dev|local``: picks the algorithm's runner for ``mode`` and delegates.
+@dataclasses.dataclass(kw_only=True)
+class TrainingRunnerOptions:
+    """The ``runner`` config of training runs (``runner=dev`` / ``runner=local``), validated on construction."""
 
-    :param mode: run mode (``dev``: single process, ``local``: env worker processes).
-    :param options: forwarded to the algorithm runner (``concurrency``, ``eval_concurrency``...).
+    mode: str = "dev"
+    """Run mode: ``dev`` (envs in the main process) or ``local`` (one worker process per env)."""
+
+    concurrency: int = 4
+    """Number of training envs (0: number of CPUs)."""
+
+    eval_concurrency: int = 1
+    """Number of evaluation envs (0: 1)."""
+
+    torch_threads: int = 1
+    """``torch.set_num_threads`` of the main process (small networks: 1 is fastest; 0: torch's default)."""
+
+    progress_bar: bool | None = None
+    """Draw progress bars on stderr (``None``: only when stderr is a terminal)."""
+
+    tensorboard: bool = True
+    """Write TensorBoard event files to the run dir."""
+
+    console_stats: bool = True
+    """Print a statistics table per epoch."""
+
+    dataset: Any = None
+    """Trajectory dataset config of algorithms that learn from recorded data (``algorithm=bc``); RL runners leave it
+    unused."""
+
+    def __post_init__(self) -> None:
+        def check(name: str, ok: bool, expected: str) -> None:
+            if not ok:
+                raise ConfigError(f"runner.{name}={getattr(self, name)!r} is invalid: expected {expected}")
+
+        def is_int(value: Any) -> bool:
+            return isinstance(value, int) and not isinstance(value, bool)
+
+        check("mode", isinstance(self.mode, str) and bool(self.mode), "a run mode name (dev, local)")
+        for name in ("concurrency", "eval_concurrency", "torch_threads"):
+            check(name, is_int(getattr(self, name)) and getattr(self, name) >= 0, "an integer >= 0")
+        check("progress_bar", self.progress_bar is None or isinstance(self.progress_bar, bool), "true, false or null")
+        for name in ("tensorboard", "console_stats"):
+            check(name, isinstance(getattr(self, name), bool), "true or false")
+
+    @classmethod
+    def from_config(cls, options: Any) -> TrainingRunnerOptions:
+        """Build from the ``runner`` config (without ``_target_``); unknown keys name the valid ones."""
+        values = dict(to_plain(options) or {})
+        values.pop("_target_", None)
+        names = [f.name for f in dataclasses.fields(cls)]
+        unknown = sorted(set(values) - set(names))
+        if unknown:
+            raise ConfigError(f"unknown runner option(s) {unknown}; valid options: {names}")
+        return cls(**values)
+
+    @property
+    def n_envs(self) -> int:
+        """Number of training envs (``concurrency``, 0 meaning the number of CPUs)."""
+        return self.concurrency if self.concurrency > 0 else max(1, os.cpu_count() or 1)
+
+    @property
+    def n_eval_envs(self) -> int:
+        return max(1, self.eval_concurrency)
+
+
+class TrainingRunMode(Runner):
+    """The ``runner`` of ``conf_train``: selects the run mode and runs the algorithm's training runner for it.
+
+    :param options: the runner config (:class:`TrainingRunnerOptions` fields).
     """
 
-    def __init__(self, mode: str = "dev", **options: Any) -> None:
-        self.mode = str(mode)
+    def __init__(self, **options: Any) -> None:
+        self.options = TrainingRunnerOptions.from_config(options)
+        self.runner: TrainingRunner | None = None
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        algorithm = find_algorithm(cfg.algorithm)
+        runner_cls = TrainingRunner.class_for(algorithm, self.options.mode)
+        self.runner = runner_cls(cfg, algorithm, self.options, self.output_dir)
+
+    def run(self) -> EpochStats:
+        if self.runner is None:
+            raise RuntimeError("TrainingRunMode.run() called before setup(cfg)")
+        return self.runner.run()
+
+
+class TrainingRunner(ABC):
+    """Base class of the training runners of an algorithm (see the module docstring for the life cycle).
+
+    Subclasses implement :meth:`create_trainer`; helpers: :meth:`make_vector_env`, :meth:`make_best_model_selection`,
+    :attr:`training_run`.
+
+    :param cfg: the composed run config (``env``, ``wrappers``, ``model``, ``algorithm``, ``runner``, ``seeding``,
+        ``input_dir``).
+    :param algorithm: the algorithm being trained.
+    :param options: the validated ``runner`` config.
+    :param run_dir: the run's output directory (Hydra's run dir under ``maze-run``).
+    """
+
+    def __init__(self, cfg: Any, algorithm: AlgorithmSpec, options: TrainingRunnerOptions, run_dir: str) -> None:
+        self.cfg = cfg
+        self.algorithm = algorithm
         self.options = options
-        self.impl: BaseTrainingRunner | None = None
-
-    def setup(self, cfg: Any) -> None:
-        super().setup(cfg)
-        component = find_algorithm_component(cfg.algorithm)
-        runners = dict(component.metadata.get("runners", {}))
-        if self.mode not in runners:
-            raise ConfigError(f"algorithm '{component.name}' has no runner for mode '{self.mode}'; modes: {sorted(runners)}")
-        runner_cls = Factory(Runner).type_from_name(runners[self.mode])
-        self.impl = runner_cls(mode=self.mode, **self.options)
-        self.impl.algorithm_component = component
-        self.impl.setup(cfg)
-
-    def run(self) -> Any:
-        if self.impl is None:
-            raise RuntimeError("TrainingRunner.run() called before setup(cfg)")
-        return self.impl.run()
-
-
-class BaseTrainingRunner(Runner):
-    """Shared set-up of algorithm runners: seeding, env factory, model composer, output files, logging.
-
-    :param mode: ``dev`` or ``local``.
-    :param concurrency: number of training envs (0: number of CPUs, at least 1).
-    :param eval_concurrency: number of evaluation envs (0: 1).
-    :param torch_threads: ``torch.set_num_threads`` for the main process (small nets: 1 is fastest).
-    :param progress_bar: draw progress bars (None: when stderr is a terminal).
-    :param tensorboard: write TensorBoard event files to the output dir.
-    :param console_stats: print per-epoch statistics tables.
-    :param dataset: trajectory dataset config; used by imitation runners only (ignored by RL runners).
-    """
-
-    algorithm_component: Any = None
-
-    def __init__(self, mode: str = "dev", concurrency: int = 4, eval_concurrency: int = 1, torch_threads: int = 1,
-                 progress_bar: bool | None = None, tensorboard: bool = True, console_stats: bool = True,
-                 dataset: Any = None, **kwargs: Any) -> None:
-        if kwargs:
-            raise ConfigError(f"unknown runner option(s) {sorted(kwargs)} for {type(self).__name__}")
-        self.mode = mode
-        self.concurrency = int(concurrency) if int(concurrency) > 0 else max(1, os.cpu_count() or 1)
-        self.eval_concurrency = max(1, int(eval_concurrency))
-        self.torch_threads = int(torch_threads)
-        self.progress_bar = progress_bar
-        self.tensorboard = bool(tensorboard)
-        self.console_stats = bool(console_stats)
-
-    # ------------------------------------------------------------------ set-up
-    def setup(self, cfg: Any) -> None:
-        super().setup(cfg)
-        if self.torch_threads > 0:
-            torch.set_num_threads(self.torch_threads)
+        self.run_dir = RunDir(run_dir)
+        #: the algorithm's validated config
+        self.algorithm_config: AlgorithmConfig = algorithm.config_class().from_config(cfg.algorithm)
+        self.trainer_class: type[Trainer] = algorithm.trainer_class()
+        self._closeables: list[Any] = []
+        if options.torch_threads > 0:
+            torch.set_num_threads(options.torch_threads)
         torch.distributions.Distribution.set_default_validate_args(False)  # hot path: skip support checks
         self.maze_seeding = MazeSeeding.from_config(cfg.get("seeding"))
         # model initialization and any global-RNG use in the main process follow the agent base seed, so a
         # run with fixed seeds is reproducible (per-instance seeds still come from the streams)
         set_seeds_globally(self.maze_seeding.agent_base_seed, self.maze_seeding.cudnn_determinism_flag)
-        self.state_dict_dump_file = os.path.join(self.output_dir, STATE_DICT_FILE)
-        self.checkpoint_file = os.path.join(self.output_dir, CHECKPOINT_FILE)
-        self.spaces_config_dump_file = os.path.join(self.output_dir, SPACES_CONFIG_FILE)
-        self.input_dir = str(cfg.get("input_dir") or "")
-        if self.input_dir and not os.path.isabs(self.input_dir):
-            self.input_dir = os.path.abspath(self.input_dir)
-        self.env_factory = self.make_env_factory(cfg)
+        input_dir = str(cfg.get("input_dir") or "")
+        self.input_run: RunDir | None = RunDir.existing(input_dir) if input_dir else None
+        #: the state to start from (``input_dir``), read before anything is built
+        self.initial_state: InitialState | None = (
+            self.input_run.initial_state(self.trainer_class.trainer_kind or self.trainer_class.__qualname__)
+            if self.input_run is not None else None)
+
+        self.env_factory = EnvFactory.from_config(cfg)
         probe = self.env_factory()
         # observation normalization: statistics from input_dir (resume / fine-tune), the config, or estimated
         # here once; dumped into the output dir and handed to every training and evaluation env
@@ -137,131 +181,125 @@ class BaseTrainingRunner(Runner):
         )
 
         self.env_factory.normalization_statistics = obtain_normalization_statistics(
-            probe, input_dir=self.input_dir or None, output_dir=self.output_dir)
+            probe, input_dir=self.input_run.path if self.input_run else None, output_dir=self.run_dir.path)
         self.action_spaces_dict = dict(probe.action_spaces_dict)
         self.observation_spaces_dict = dict(probe.observation_spaces_dict)
         self.agent_counts_dict = dict(probe.agent_counts_dict)
         probe.close()
-        SpacesConfig(self.action_spaces_dict, self.observation_spaces_dict, self.agent_counts_dict).save(
-            self.spaces_config_dump_file)
-        self.stats_writers = self.make_stats_writers(cfg)
+        self.run_dir.save_spaces_config(self.action_spaces_dict, self.observation_spaces_dict, self.agent_counts_dict)
+        self.stats = self._make_stats_log()
+        #: what every trainer of this run receives (files, statistics, hooks)
+        self.training_run = TrainingRun(run_dir=self.run_dir, stats=self.stats, algorithm=algorithm.name, config=cfg,
+                                        env_factory=self.env_factory, progress_bar=options.progress_bar)
 
     @staticmethod
-    def make_env_factory(cfg: Any) -> Callable[[], Any]:
-        """A picklable factory creating the (wrapped) env of the config."""
-        from omegaconf import OmegaConf
+    def class_for(algorithm: AlgorithmSpec, mode: str) -> type[TrainingRunner]:
+        """The algorithm's training runner class for run mode ``mode`` (checked to derive from this base)."""
+        return load_subclass(algorithm.runner_ref(mode), TrainingRunner, f"algorithm '{algorithm.name}': runners['{mode}']")
 
-        env_cfg = OmegaConf.to_container(cfg.env, resolve=True) if not isinstance(cfg.env, dict) else cfg.env
-        wrappers = cfg.get("wrappers")
-        wrappers_cfg = OmegaConf.to_container(wrappers, resolve=True) if wrappers is not None and not isinstance(wrappers, dict) else wrappers
-        return EnvFactory(env_cfg, wrappers_cfg)
+    # ------------------------------------------------------------------ what subclasses implement
+    @abstractmethod
+    def create_trainer(self) -> Trainer:
+        """Build the models, envs, evaluator and the trainer (which receives :attr:`training_run`)."""
 
-    def make_stats_writers(self, cfg: Any) -> list[Callable[[int, dict], None]]:
-        """Console tables and TensorBoard scalars (maze-core writers), plus the config as TensorBoard TEXT."""
-        from omegaconf import OmegaConf
+    # ------------------------------------------------------------------ run
+    def run(self, n_epochs: int | None = None) -> EpochStats:
+        """Create the trainer, start it from ``input_dir`` (resume or fine-tune), train; close everything afterwards.
 
-        from maze.train.utils.stats_writing import LogStatsWriterBridge
+        :return: the statistics of the last epoch.
+        """
+        try:
+            trainer = self.create_trainer()
+            self._start_from_input_dir(trainer)
+            return trainer.train(n_epochs)
+        finally:
+            self.close()
 
-        writers: list[Any] = []
-        if self.console_stats:
-            from maze.core.log_stats.log_stats_writer_console import LogStatsWriterConsole
+    def _start_from_input_dir(self, trainer: Trainer) -> None:
+        initial = self.initial_state
+        if initial is None:
+            return
+        print(f"********** Initializing from {initial.path} **********", flush=True)
+        try:
+            if initial.resume:
+                trainer.load_state_dict(initial.state)
+                if self.input_run is not None:
+                    self.run_dir.carry_over_best_model(self.input_run)
+                print(f"Resuming at epoch {trainer.epoch}", flush=True)
+            else:
+                trainer.load_model_state_dict(initial.model_state)
+        except (ValueError, KeyError) as exc:
+            raise RunDirError(f"input_dir '{self.input_run.path if self.input_run else ''}' holds a model incompatible "
+                              f"with this config: {exc}") from exc
 
-            writers.append(LogStatsWriterConsole())
-        self.tensorboard_writer = None
-        if self.tensorboard:
-            from maze.core.log_stats.log_stats_writer_tensorboard import LogStatsWriterTensorboard
+    def close(self) -> None:
+        """Close the envs created for this run and the statistics writers (also after a failure)."""
+        closeables, self._closeables = self._closeables, []
+        for obj in reversed(closeables):
+            obj.close()
+        self.stats.close()
 
-            tb = LogStatsWriterTensorboard(self.output_dir)
-            tb.add_text("job_config", "```\n" + OmegaConf.to_yaml(cfg) + "\n```")
-            tb.add_text("command", " ".join(["maze-run", *sys.argv[1:]]))
-            writers.append(tb)
-            self.tensorboard_writer = tb
-        from maze.core.plugins import get_plugin_manager
+    # ------------------------------------------------------------------ helpers for subclasses
+    def vector_env_class(self) -> type:
+        """The vector env class of the run mode (``dev``: sequential, otherwise one process per env)."""
+        if self.options.mode == "dev":
+            from maze.train.parallelization.vector_env.sequential_vector_env import SequentialVectorEnv
 
-        for extra in get_plugin_manager().call_lifecycle("maze_stats_writers", output_dir=self.output_dir) or []:
-            writers.extend(extra or [])
-        return [LogStatsWriterBridge(writers)] if writers else []
+            return SequentialVectorEnv
+        from maze.train.parallelization.vector_env.subproc_vector_env import SubprocVectorEnv
 
-    def build_model_composer(self, model_cfg: Any) -> Any:
-        """Instantiate the ``model`` config with the env's spaces."""
-        return Factory(object).instantiate(
-            model_cfg,
+        return SubprocVectorEnv
+
+    def make_vector_env(self, n_envs: int, prefix: str) -> Any:
+        """A seeded vector env of ``n_envs`` envs of the run's env factory (closed with the runner)."""
+        env = self.vector_env_class()([self.env_factory] * n_envs, logging_prefix=prefix)
+        self._closeables.append(env)
+        env.seed([self.maze_seeding.generate_env_instance_seed() for _ in range(n_envs)])
+        return env
+
+    def build_model_composer(self) -> Any:
+        """The ``model`` config instantiated with the env's spaces (its graph pictures are saved to the run dir)."""
+        from maze.perception.models.model_composer import BaseModelComposer
+
+        composer = Factory(BaseModelComposer, kind="model").instantiate(
+            self.cfg.model,
             _optional_kwargs={
                 "action_spaces_dict": self.action_spaces_dict,
                 "observation_spaces_dict": self.observation_spaces_dict,
                 "agent_counts_dict": self.agent_counts_dict,
             },
         )
+        composer.save_models(self.run_dir.path)
+        return composer
 
-    def save_model_pictures(self, model_composer: Any) -> None:
-        """Let the model composer save its policy/critic graph pictures to the output dir (if it can).
+    def make_best_model_selection(self, policy: Any, critic: Any = None) -> Any:
+        """Best-model selection dumping ``policy`` (and ``critic``) to the run's ``state_dict.pt``."""
+        from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
 
-        Composers with ``save_models(output_dir)`` get the output dir; ones with ``save_models()`` use their own.
-        """
-        save_models = getattr(model_composer, "save_models", None)
-        if callable(save_models):
-            try:
-                save_models(self.output_dir)
-            except TypeError:
-                save_models()
+        return BestModelSelection(self.run_dir.state_dict_file, ModelState(policy, critic))
 
-    def run_trainer(self, trainer: Any, n_epochs: int | None, envs_to_close: Iterable[Any] = ()) -> Any:
-        """Attach the run's checkpoint file, config and progress-bar setting to ``trainer``, train it, and close
-        ``envs_to_close`` (``None`` entries skipped) and the stats writers afterwards, also when training fails.
+    def _make_stats_log(self) -> EpochStatsLog:
+        """Console tables, TensorBoard (with the config and command as TEXT) and plugins' writers."""
+        from omegaconf import OmegaConf
 
-        :param trainer: the trainer (kept as ``self.trainer``).
-        :param n_epochs: forwarded to ``trainer.train``.
-        :param envs_to_close: envs created for this run, closed in this order.
-        :return: what ``trainer.train`` returns (the last epoch's statistics).
-        """
-        trainer.checkpoint_file = self.checkpoint_file
-        trainer.run_config = self.cfg
-        trainer.progress_bar = self.progress_bar
-        self.trainer = trainer
-        try:
-            return trainer.train(n_epochs)
-        finally:
-            for env in envs_to_close:
-                if env is not None:
-                    env.close()
-            for writer in self.stats_writers:
-                close = getattr(writer, "close", None)
-                if callable(close):
-                    close()
+        from maze.core.log_stats.log_stats_utils import make_stats_writers
+        from maze.core.log_stats.log_stats_writer_tensorboard import LogStatsWriterTensorboard
 
-    def load_input_dir_state(self, trainer_kind: str | None = None) -> dict[str, Any] | None:
-        """The state to start from: ``checkpoint.pt`` (resume) or ``state_dict.pt`` (fine-tune) of ``input_dir``.
-
-        :param trainer_kind: the kind of the trainer about to run (``actor_critic``, ``bc``); a checkpoint written
-            by another kind (e.g. BC before PPO) is not resumed: its best weights (``state_dict.pt``) are used instead.
-        :raises InputDirError: when ``input_dir`` is set but holds neither file.
-        """
-        if not self.input_dir:
-            return None
-        if not os.path.isdir(self.input_dir):
-            raise InputDirError(f"input_dir '{self.input_dir}' does not exist")
-        for name in (CHECKPOINT_FILE, STATE_DICT_FILE):
-            path = os.path.join(self.input_dir, name)
-            if os.path.isfile(path):
-                try:
-                    state = torch.load(path, map_location="cpu", weights_only=True)
-                except Exception as exc:  # noqa: BLE001 - corrupt or foreign file
-                    raise InputDirError(f"cannot load '{path}' (weights_only=True): {exc}") from exc
-                if name == CHECKPOINT_FILE and trainer_kind and state.get("trainer_kind", trainer_kind) != trainer_kind:
-                    continue  # another algorithm family: fine-tune from its best weights
-                print(f"********** Initializing from {path} **********", flush=True)
-                return state
-        raise InputDirError(
-            f"input_dir '{self.input_dir}' contains neither '{CHECKPOINT_FILE}' nor '{STATE_DICT_FILE}'; pass the output "
-            f"directory of an earlier training run"
-        )
+        writers = make_stats_writers(self.run_dir.path, console=self.options.console_stats,
+                                     tensorboard=self.options.tensorboard, tensorboard_render_figure=False)
+        for writer in writers:
+            if isinstance(writer, LogStatsWriterTensorboard):
+                writer.add_text("job_config", "```\n" + OmegaConf.to_yaml(self.cfg) + "\n```")
+                writer.add_text("command", " ".join(["maze-run", *sys.argv[1:]]))
+        return EpochStatsLog(writers)
 
 
 class EnvFactory:
-    """Picklable env factory: ``make_env(env_config, wrappers_config)``.
+    """Picklable env factory: ``make_env(env_config, wrappers_config)`` plus episode statistics.
 
     :param env_config: plain env config (``_target_`` + arguments).
     :param wrappers_config: plain wrappers config.
+    :param normalization_statistics: observation normalization statistics given to every env created.
     """
 
     def __init__(self, env_config: Any, wrappers_config: Any = None, normalization_statistics: Any = None) -> None:
@@ -269,6 +307,12 @@ class EnvFactory:
         self.wrappers_config = wrappers_config
         #: observation normalization statistics given to every env created (set by the training runner)
         self.normalization_statistics = normalization_statistics
+
+    @classmethod
+    def from_config(cls, cfg: Any) -> EnvFactory:
+        """The factory of a composed config's ``env`` and ``wrappers`` sections."""
+        wrappers = cfg.get("wrappers")
+        return cls(to_plain(cfg.env), to_plain(wrappers) if wrappers is not None else None)
 
     def __call__(self) -> Any:
         from maze.core.log_stats.log_stats_env import LogStatsEnv
@@ -286,3 +330,8 @@ class EnvFactory:
         if not isinstance(env, LogStatsEnv):  # episode statistics (events, KPIs) for the train_/eval_ sections
             env = LogStatsWrapper.wrap(env, logging_prefix=None)
         return env
+
+
+def make_env_factory(cfg: Any) -> Callable[[], Any]:
+    """Shortcut for :meth:`EnvFactory.from_config`."""
+    return EnvFactory.from_config(cfg)

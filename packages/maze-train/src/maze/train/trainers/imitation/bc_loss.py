@@ -28,13 +28,14 @@ class BCLoss:
 
     def calculate_loss(self, policy: Any, observation_dict: Mapping[StepKeyType, Mapping[str, torch.Tensor]],
                        action_dict: Mapping[StepKeyType, Mapping[str, torch.Tensor]],
-                       metrics: dict[str, float] | None = None) -> torch.Tensor:
-        """Total loss over the sub-steps of a batch; fills ``metrics`` (flat ``ImitationEvents`` names).
+                       events: Any = None) -> torch.Tensor:
+        """Total loss over the sub-steps of a batch; records its statistics into ``events``.
 
         :param policy: the TorchPolicy.
         :param observation_dict: batched observation tensors by sub-step key.
         :param action_dict: batched demonstrated actions by sub-step key.
-        :param metrics: optional dict receiving ``policy_loss/<step>``, ``discrete_accuracy/<step>/<head>``...
+        :param events: an :class:`~maze.train.trainers.imitation.imitation_events.ImitationEvents` topic (e.g.
+            ``stats.topic("train", ImitationEvents)``) receiving loss, entropy and per-head accuracies (None: none).
         """
         total = torch.zeros(())
         for step_key, obs in observation_dict.items():
@@ -48,13 +49,13 @@ class BCLoss:
             entropy = out.entropy.mean()
             loss = loss - self.entropy_coef * entropy
             total = total + loss
-            if metrics is not None:
-                metrics[f"policy_loss/{step_key}"] = float(loss.detach())
-                metrics[f"policy_entropy/{step_key}"] = float(entropy.detach())
-                self._head_metrics(step_key, out, actions, metrics)
+            if events is not None:
+                events.policy_loss(step_id=str(step_key), value=float(loss.detach()))
+                events.policy_entropy(step_id=str(step_key), value=float(entropy.detach()))
+                self._head_metrics(step_key, out, actions, events)
         return total
 
-    def _head_metrics(self, step_key: StepKeyType, out: Any, actions: Mapping[str, torch.Tensor], metrics: dict) -> None:
+    def _head_metrics(self, step_key: StepKeyType, out: Any, actions: Mapping[str, torch.Tensor], events: Any) -> None:
         with torch.no_grad():
             best = out.prob_dist.deterministic_sample()
             for head, space in self.action_spaces_dict[step_key].spaces.items():
@@ -62,8 +63,11 @@ class BCLoss:
                     continue
                 target = actions[head]
                 if isinstance(space, gym.spaces.Discrete):
-                    metrics[f"discrete_accuracy/{step_key}/{head}"] = float((best[head].long() == target.long()).float().mean())
+                    events.discrete_accuracy(step_id=str(step_key), subspace_name=head,
+                                             value=float((best[head].long() == target.long()).float().mean()))
                 elif isinstance(space, gym.spaces.MultiBinary):
-                    metrics[f"multi_binary_accuracy/{step_key}/{head}"] = float((best[head] == target).float().mean())
+                    events.multi_binary_accuracy(step_id=str(step_key), subspace_name=head,
+                                                 value=float((best[head] == target).float().mean()))
                 elif isinstance(space, gym.spaces.Box):
-                    metrics[f"box_mean_abs_deviation/{step_key}/{head}"] = float((best[head] - target).abs().mean())
+                    events.box_mean_abs_deviation(step_id=str(step_key), subspace_name=head,
+                                                  value=float((best[head] - target).abs().mean()))

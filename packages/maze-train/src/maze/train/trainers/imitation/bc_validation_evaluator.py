@@ -6,18 +6,23 @@ from typing import Any
 
 import torch
 
+from maze.core.log_stats.log_stats import LogStats, LogStatsAggregator, LogStatsLevel
 from maze.train.trainers.common.evaluators.evaluator import Evaluator
 from maze.train.trainers.common.model_selection.model_selection_base import ModelSelectionBase
 from maze.train.trainers.imitation.bc_data import StackedImitationData
 from maze.train.trainers.imitation.bc_loss import BCLoss
+from maze.train.trainers.imitation.imitation_events import ImitationEvents
 
 
 class BCValidationEvaluator(Evaluator):
-    """Validation loss/accuracy of behavioural cloning; reports ``-loss`` to the model selection.
+    """Validation loss/accuracy of behavioural cloning (``eval_ImitationEvents``); reports the negative validation
+    loss (sample-weighted over batches) to the model selection (higher is better).
+
+    Statistics are means over the validation batches.
 
     :param loss: the BC loss.
     :param data: validation data.
-    :param model_selection: notified with the negative validation loss (higher is better).
+    :param model_selection: notified with the negative validation loss.
     :param batch_size: evaluation batch size.
     """
 
@@ -27,21 +32,20 @@ class BCValidationEvaluator(Evaluator):
         self.data = data
         self.model_selection = model_selection
         self.batch_size = int(batch_size)
+        self.aggregator = LogStatsAggregator(LogStatsLevel.EPOCH)
+        self.events = self.aggregator.create_event_topic(ImitationEvents)
 
-    def evaluate(self, policy: Any) -> dict[str, float]:
-        sums: dict[str, float] = {}
+    def evaluate(self, policy: Any) -> LogStats:
         total, n = 0.0, 0
         policy.eval()
-        with torch.no_grad():
-            for obs, act in self.data.batches(self.batch_size, shuffle=False):
-                metrics: dict[str, float] = {}
-                size = len(next(iter(next(iter(obs.values())).values())))
-                total += float(self.loss.calculate_loss(policy, obs, act, metrics)) * size
-                n += size
-                for k, v in metrics.items():
-                    sums[k] = sums.get(k, 0.0) + v * size
-        policy.train()
-        loss = total / max(n, 1)
+        try:
+            with torch.no_grad():
+                for obs, act in self.data.batches(self.batch_size, shuffle=False):
+                    size = len(next(iter(next(iter(obs.values())).values())))
+                    total += float(self.loss.calculate_loss(policy, obs, act, self.events)) * size
+                    n += size
+        finally:
+            policy.train()
         if self.model_selection is not None:
-            self.model_selection.update(-loss)
-        return {f"eval_ImitationEvents/{k}": v / max(n, 1) for k, v in sums.items()}
+            self.model_selection.update(-total / max(n, 1))
+        return self.aggregator.reduce()

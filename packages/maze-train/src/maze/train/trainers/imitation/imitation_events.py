@@ -46,3 +46,7 @@ class ImitationEvents(ABC):
     @define_stats_grouping("step_id")
     def policy_grad_norm(self, step_id: str, value: float) -> None:
         """Gradient norm of the policy."""
+
+    @define_epoch_stats(np.mean)
+    def time_epoch(self, value: float) -> None:
+        """Wall seconds of the training epoch (without evaluation)."""

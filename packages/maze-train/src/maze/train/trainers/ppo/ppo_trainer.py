@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import torch
 
@@ -19,12 +20,15 @@ class PPO(MultiStepActorCritic):
     with a :class:`~maze.train.trainers.ppo.ppo_algorithm_config.PPOAlgorithmConfig`.
     """
 
-    def update(self, groups: dict[ActorID, GroupData], train_policy: bool) -> dict[str, float]:
+    def update(self, groups: dict[ActorID, GroupData], train_policy: bool) -> None:
         cfg = self.algorithm_config
         clip = cfg.clip_range * (self._progress_remaining() if cfg.clip_range_schedule == "linear" else 1.0)
         n_samples = max(len(d) for d in groups.values())
         n_minibatches = max(1, math.ceil(n_samples / cfg.batch_size))
-        sums: dict[str, torch.Tensor | float] = {}
+        # statistics stay tensors until the end of the update (no device syncs per mini-batch)
+        events = self.events
+        sums: dict[tuple[Any, str, str], torch.Tensor] = {}  # (event, group argument, actor label) -> sum
+        grad_norm_sum = 0.0
         n_steps = 0
         for _ in range(cfg.n_optimization_epochs):
             # one mini-batch = the whole rollout: no shuffling/indexing needed (the gradient is order-independent)
@@ -51,18 +55,21 @@ class PPO(MultiStepActorCritic):
                     if train_policy:
                         loss = loss + cfg.policy_loss_coef * policy_loss - cfg.entropy_coef * entropy_mean
                     loss = loss + cfg.value_loss_coef * value_loss
-                    key = aid.step_key if aid.agent_id == 0 else f"{aid.step_key}_{aid.agent_id}"
-                    with torch.no_grad():  # statistics stay tensors until the end of the update (no syncs)
+                    label = self.actor_label(aid)
+                    with torch.no_grad():
                         approx_kl = ((ratio - 1) - log_ratio).mean()
                         clip_fraction = ((ratio - 1.0).abs() > clip).float().mean()
-                        for name, value in ((f"policy_loss/{key}", policy_loss.detach()),
-                                            (f"policy_entropy/{key}", entropy_mean.detach()),
-                                            (f"critic_value_loss/{key}", value_loss.detach()),
-                                            (f"approx_kl/{key}", approx_kl),
-                                            (f"clip_fraction/{key}", clip_fraction)):
-                            sums[name] = sums[name] + value if name in sums else value
-                sums["grad_norm"] = sums.get("grad_norm", 0.0) + self.optimizer_step(loss)
+                        for event, group_arg, value in (
+                                (events.policy_loss, "step_id", policy_loss.detach()),
+                                (events.policy_entropy, "step_id", entropy_mean.detach()),
+                                (events.critic_value_loss, "critic_id", value_loss.detach()),
+                                (events.approx_kl, "step_id", approx_kl),
+                                (events.clip_fraction, "step_id", clip_fraction)):
+                            key = (event, group_arg, label)
+                            sums[key] = sums[key] + value if key in sums else value
+                grad_norm_sum += self.optimizer_step(loss)
                 n_steps += 1
-        stats = {k: float(v) / n_steps for k, v in sums.items()}
-        stats["clip_range"] = clip
-        return stats
+        for (event, group_arg, label), total in sums.items():
+            event(**{group_arg: label}, value=float(total) / n_steps)
+        events.grad_norm(value=grad_norm_sum / max(n_steps, 1))
+        events.clip_range(value=clip)

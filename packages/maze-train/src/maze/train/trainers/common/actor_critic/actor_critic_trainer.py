@@ -14,7 +14,6 @@ computed over the sub-step sequence (discounting per sub-step).
 
 from __future__ import annotations
 
-import math
 import time
 from abc import abstractmethod
 from typing import Any
@@ -22,25 +21,23 @@ from typing import Any
 import numpy as np
 import torch
 
+from maze.core.env.base_env_events import ContinuousActionEvents, DiscreteActionEvents
 from maze.core.env.structured_env import ActorID
 from maze.train.agent.torch_actor_critic import TorchActorCritic
 from maze.train.agent.torch_state_critic import TorchSharedStateCritic
 from maze.train.trainers.common.actor_critic.actor_critic_algorithm_config import ActorCriticAlgorithmConfig
+from maze.train.trainers.common.actor_critic.actor_critic_events import MultiStepActorCriticEvents
 from maze.train.trainers.common.actor_critic.rollout import (
     CriticObservationMerger,
-    EnvStatsCollector,
     EpisodeTracker,
     RolloutBatch,
     collect_rollout,
     compute_gae,
 )
 from maze.train.trainers.common.evaluators.evaluator import Evaluator
-from maze.train.trainers.common.evaluators.rollout_evaluator import episode_stats
 from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
-from maze.train.trainers.common.trainer import ProgressBar, StatsWriter, Trainer
+from maze.train.trainers.common.trainer import ProgressBar, Trainer, TrainingRun
 from maze.train.utils.train_utils import to_tensor_dict
-
-EVENTS = "MultiStepActorCriticEvents"
 
 
 def make_adam(params: list[torch.Tensor], lr: float) -> torch.optim.Optimizer:
@@ -89,41 +86,41 @@ class MultiStepActorCritic(Trainer):
     :param evaluator: evaluator run after every epoch (None: the epoch's training reward is used for model selection).
     :param model_selection: best-model selection notified with the training reward when there is no evaluator
         (an evaluator carries its own model selection).
-    :param initial_state: path of a checkpoint/state dict to start from.
-    :param stats_writers: callables receiving ``(epoch, flat_stats)`` every epoch.
+    :param run: where statistics, checkpoints and the best model go (default: statistics only, nothing on disk).
     :param seed: seed for torch (sampling, minibatch shuffling) and the env seeds.
     """
 
+    trainer_kind = "actor_critic"
+
     def __init__(self, algorithm_config: ActorCriticAlgorithmConfig, env: Any, model: TorchActorCritic,
                  evaluator: Evaluator | None = None, model_selection: BestModelSelection | None = None,
-                 initial_state: str | None = None, stats_writers: list[StatsWriter] | None = None,
-                 seed: int | None = None) -> None:
+                 run: TrainingRun | None = None, seed: int | None = None) -> None:
+        super().__init__(model.policy, n_epochs=algorithm_config.n_epochs, patience=algorithm_config.patience,
+                         evaluator=evaluator, model_selection=model_selection, run=run)
         self.algorithm_config = algorithm_config
         self.env = env
         self.model = model
-        self.evaluator = evaluator
-        self.model_selection = model_selection
-        self.stats_writers = list(stats_writers or [])
         self.device = algorithm_config.device
         self.model.to(self.device)
         self._params = list(self.model.parameters())
         self.optimizer = make_adam(self._params, algorithm_config.lr)
-        self.epoch = 0
         self.n_updates = 0
         self.env_steps = 0
         self.seed = seed
         if seed is not None:
             torch.manual_seed(int(seed))
             env.seed(int(seed))
+        #: statistics of the training section (``train_MultiStepActorCriticEvents``)
+        self.events = self.stats.topic("train", MultiStepActorCriticEvents)
         self._obs: dict[str, np.ndarray] | None = None
-        self._tracker = EpisodeTracker(env.n_envs)
-        self._env_stats = EnvStatsCollector()
+        self._tracker = EpisodeTracker(env.n_envs, self.stats.aggregator("train"))
         self._first_step_key = next(iter(env.action_spaces_dict))
         self._prev_value_carry: np.ndarray | None = None
         self._merger = self._make_merger()
-        self.stopped_early = False
-        if initial_state is not None:
-            self.load_state(initial_state)
+
+    @property
+    def critic(self) -> Any:
+        return self.model.critic
 
     def _make_merger(self) -> CriticObservationMerger | None:
         """A shared critic of a structured env whose sub-steps have different observation keys sees their union."""
@@ -139,37 +136,18 @@ class MultiStepActorCritic(Trainer):
 
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict[str, Any]:
-        state = {
-            "model": self.model.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
-            "epoch": self.epoch,
-            "n_updates": self.n_updates,
-            "env_steps": self.env_steps,
-            "trainer_kind": "actor_critic",
-        }
-        selection = self._model_selection()
-        if selection is not None:
-            state["model_selection"] = selection.state_dict()
+        state = super().state_dict()
+        state.update(optimizer=self.optimizer.state_dict(), n_updates=self.n_updates, env_steps=self.env_steps)
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load a full checkpoint (``model``/``optimizer``/counters) or a bare model state dict."""
+        """Load a checkpoint (model, optimizer, counters) or a best-model dict (weights only)."""
+        super().load_state_dict(state_dict)
         if "model" in state_dict:
-            self.model.load_state_dict(state_dict["model"])
             if "optimizer" in state_dict:
                 self.optimizer.load_state_dict(state_dict["optimizer"])
-            self.epoch = int(state_dict.get("epoch", 0))
             self.n_updates = int(state_dict.get("n_updates", 0))
             self.env_steps = int(state_dict.get("env_steps", 0))
-            selection = self._model_selection()
-            if selection is not None and "model_selection" in state_dict:
-                selection.load_state_dict(state_dict["model_selection"])
-        else:
-            self.model.load_state_dict(state_dict)
-
-    def _model_selection(self) -> BestModelSelection | None:
-        selection = getattr(self.evaluator, "model_selection", None) or self.model_selection
-        return selection if isinstance(selection, BestModelSelection) else None
 
     # ------------------------------------------------------------------ schedules
     def _progress_remaining(self) -> float:
@@ -190,7 +168,7 @@ class MultiStepActorCritic(Trainer):
         if self._obs is None:
             self._obs = self.env.reset()
         batch = collect_rollout(self.env, self.model.policy, self.algorithm_config.n_rollout_steps, self._obs,
-                                self._tracker, self.device, self._merger, self._env_stats)
+                                self._tracker, self.device, self._merger)
         self._obs = batch.last_observation
         self.env_steps += batch.n_env_steps
         return batch
@@ -293,39 +271,25 @@ class MultiStepActorCritic(Trainer):
         return self._optimizer_step(self.optimizer, loss, self._params, self.algorithm_config.max_grad_norm)
 
     @abstractmethod
-    def update(self, groups: dict[ActorID, GroupData], train_policy: bool) -> dict[str, float]:
-        """Optimize policy and critic on a prepared batch; returns flat statistics (without prefix)."""
+    def update(self, groups: dict[ActorID, GroupData], train_policy: bool) -> None:
+        """Optimize policy and critic on a prepared batch; records its statistics into :attr:`events`."""
+
+    @staticmethod
+    def actor_label(actor_id: ActorID) -> str:
+        """Statistics group of an actor: the sub-step key, plus the agent id for agents other than 0."""
+        return str(actor_id.step_key) if actor_id.agent_id == 0 else f"{actor_id.step_key}_{actor_id.agent_id}"
 
     # ------------------------------------------------------------------ training loop
-    def train(self, n_epochs: int | None = None) -> dict[str, float]:
-        """Train until epoch ``algorithm_config.n_epochs`` (0 = until early stopping) or ``n_epochs`` more epochs.
-
-        Resumed trainers continue at their epoch counter. Returns the statistics of the last epoch.
-        """
+    def train_epoch(self) -> None:
+        """One epoch: ``epoch_length`` updates (rollout, GAE, optimization); records the epoch's statistics."""
         cfg = self.algorithm_config
-        if n_epochs is None:  # the configured total (a resumed run continues up to it)
-            end_epoch = math.inf if cfg.n_epochs == 0 else cfg.n_epochs
-        else:  # this many more epochs
-            end_epoch = math.inf if int(n_epochs) == 0 else self.epoch + int(n_epochs)
-        self.model.train()
-        stats, stopped = self._run_epochs(end_epoch, self.train_epoch, self._early_stop,
-                                          f"no improvement for {cfg.patience} epochs")
-        if stopped:
-            self.stopped_early = True
-        return stats
-
-    def train_epoch(self) -> dict[str, float]:
-        """One epoch: ``epoch_length`` updates, statistics, evaluation, checkpoint."""
-        cfg = self.algorithm_config
-        epoch = self.epoch
         t_epoch = time.perf_counter()
         t_rollout = t_update = 0.0
         steps_before = self.env_steps
-        sums: dict[str, float] = {}
-        train_policy = epoch >= cfg.critic_burn_in_epochs
-        bar = ProgressBar(cfg.epoch_length, f"epoch {epoch}", self.progress_bar)
+        train_policy = self.epoch >= cfg.critic_burn_in_epochs
+        bar = ProgressBar(cfg.epoch_length, f"epoch {self.epoch}", self.run.progress_bar)
         lr = cfg.lr
-        sampled_actions: dict[str, list[np.ndarray]] = {}
+        sampled_actions: dict[tuple[str, str], list[np.ndarray]] = {}
         for i in range(cfg.epoch_length):
             lr = self._apply_lr_schedule()
             t0 = time.perf_counter()
@@ -333,56 +297,27 @@ class MultiStepActorCritic(Trainer):
             t1 = time.perf_counter()
             for aid, actions in zip(batch.actor_ids, batch.actions):  # action histograms (cheap: array refs)
                 for head, value in actions.items():
-                    sampled_actions.setdefault(f"substep_{aid.step_key}/{head}", []).append(value)
+                    sampled_actions.setdefault((f"substep_{aid.step_key}", head), []).append(value)
             groups = self.prepare_batch(batch)
-            update_stats = self.update(groups, train_policy)
+            self.update(groups, train_policy)
             t2 = time.perf_counter()
             t_rollout += t1 - t0
             t_update += t2 - t1
             self.n_updates += 1
-            for k, v in update_stats.items():
-                sums[k] = sums.get(k, 0.0) + v
             bar.update(i + 1)
         elapsed = time.perf_counter() - t_epoch
-        prefix = f"train_{EVENTS}"
-        stats = {f"{prefix}/{k}": v / cfg.epoch_length for k, v in sums.items()}
-        stats[f"{prefix}/learning_rate"] = lr
-        stats[f"{prefix}/time_rollout"] = t_rollout
-        stats[f"{prefix}/time_update"] = t_update
-        stats[f"{prefix}/time_epoch"] = elapsed
-        stats[f"{prefix}/env_steps_per_second"] = (self.env_steps - steps_before) / max(elapsed, 1e-9)
-        stats[f"{prefix}/total_env_steps"] = float(self.env_steps)
-        for name, values in sampled_actions.items():  # TensorBoard histograms, console "[len:N, μ:mean]"
-            topic = "DiscreteActionEvents" if np.issubdtype(values[0].dtype, np.integer) else "ContinuousActionEvents"
-            stats[f"train_{topic}/action/{name}"] = np.concatenate(values).reshape(-1)
-        returns, lengths = self._tracker.pop()
-        stats.update(episode_stats(returns, lengths, "train"))
-        stats.update(self._env_stats.pop("train"))  # env events/KPIs (LogStatsWrapper) override the plain counts
-
-        if self.evaluator is not None:
-            stats.update(self.evaluator.evaluate(self.model.policy))
-        elif self.model_selection is not None and returns:
+        events = self.events
+        events.learning_rate(value=lr)
+        events.time_rollout(value=t_rollout)
+        events.time_update(value=t_update)
+        events.time_epoch(value=elapsed)
+        events.env_steps_per_second(value=(self.env_steps - steps_before) / max(elapsed, 1e-9))
+        events.total_env_steps(value=float(self.env_steps))
+        train_stats = self.stats.aggregator("train")
+        for group, values in sampled_actions.items():  # TensorBoard histograms, console "[len:N, μ:mean]"
+            flat = np.concatenate(values).reshape(-1)
+            topic = DiscreteActionEvents if np.issubdtype(flat.dtype, np.integer) else ContinuousActionEvents
+            train_stats.add_value(topic.action, flat.tolist(), group=group)
+        returns, _ = self._tracker.pop()
+        if self.evaluator is None and self.model_selection is not None and returns:
             self.model_selection.update(float(np.mean(returns)))
-        return self._finish_epoch(epoch, stats)
-
-    def _early_stop(self) -> bool:
-        patience = self.algorithm_config.patience
-        selection = self._model_selection()
-        return bool(patience) and selection is not None and selection.last_improvement >= patience
-
-    def evaluate(self, deterministic: bool = True, repeats: int | None = None) -> dict[str, float]:
-        """Run the evaluator now (optionally overriding its determinism and number of episodes)."""
-        if self.evaluator is None:
-            raise ValueError("this trainer has no evaluator")
-        old = (getattr(self.evaluator, "deterministic", None), getattr(self.evaluator, "n_episodes", None))
-        if old[0] is not None:
-            self.evaluator.deterministic = deterministic
-        if repeats is not None and old[1] is not None:
-            self.evaluator.n_episodes = int(repeats)
-        try:
-            return self.evaluator.evaluate(self.model.policy)
-        finally:
-            if old[0] is not None:
-                self.evaluator.deterministic = old[0]
-            if old[1] is not None:
-                self.evaluator.n_episodes = old[1]

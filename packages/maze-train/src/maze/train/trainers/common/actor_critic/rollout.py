@@ -131,23 +131,60 @@ class CriticObservationMerger:
 
 
 class EpisodeTracker:
-    """Per-env episode returns and lengths, accumulated with vectorised numpy ops (cheap per step)."""
+    """Per-env episode returns and lengths (vectorised numpy ops, cheap per step); records finished episodes.
 
-    def __init__(self, n_envs: int) -> None:
+    On an episode's end its statistics go into ``aggregator`` (an epoch-level ``LogStatsAggregator``): the episode
+    statistics the env reports itself (``info["episode_stats"]`` of a
+    :class:`~maze.core.wrappers.log_stats_wrapper.LogStatsWrapper`: events, KPIs, rewards per core step), or, for
+    envs without them, the return and length as ``BaseEnvEvents.reward`` inputs (the same table rows).
+
+    :param n_envs: number of envs.
+    :param aggregator: receives the statistics of finished episodes (``None``: only returns/lengths are kept).
+    """
+
+    def __init__(self, n_envs: int, aggregator: Any = None) -> None:
         self.returns = np.zeros(n_envs)
         self.lengths = np.zeros(n_envs, dtype=np.int64)
+        self.aggregator = aggregator
         self.finished_returns: list[float] = []
         self.finished_lengths: list[int] = []
 
-    def step(self, rewards: np.ndarray, done: np.ndarray) -> None:
+    def step(self, rewards: np.ndarray, done: np.ndarray, infos: Any = None, record: np.ndarray | None = None) -> None:
+        """Account one vector step.
+
+        :param rewards: rewards of all envs.
+        :param done: episode ends (terminated or truncated).
+        :param infos: the step's infos (``episode_stats`` of finished episodes are read from them).
+        :param record: which finished episodes to record (default: all); the others are only reset.
+        """
         self.returns += rewards
         self.lengths += 1
         if done.any():
             for i in np.flatnonzero(done):
-                self.finished_returns.append(float(self.returns[i]))
-                self.finished_lengths.append(int(self.lengths[i]))
+                if record is None or record[i]:
+                    self._record(int(i), infos)
             self.returns[done] = 0.0
             self.lengths[done] = 0
+
+    def reset(self) -> None:
+        """Drop the running episodes (the envs were reset)."""
+        self.returns[:] = 0.0
+        self.lengths[:] = 0
+
+    def _record(self, i: int, infos: Any) -> None:
+        ret, length = float(self.returns[i]), int(self.lengths[i])
+        self.finished_returns.append(ret)
+        self.finished_lengths.append(length)
+        if self.aggregator is None:
+            return
+        episode_stats = infos[i].get("episode_stats") if infos is not None else None
+        if episode_stats:
+            self.aggregator.receive(episode_stats)
+        else:
+            from maze.core.env.base_env_events import BaseEnvEvents
+
+            self.aggregator.add_value(BaseEnvEvents.reward, ret, name="sum")
+            self.aggregator.add_value(BaseEnvEvents.reward, length, name="count")
 
     def pop(self) -> tuple[list[float], list[int]]:
         """Finished episodes since the last call."""
@@ -156,43 +193,18 @@ class EpisodeTracker:
         return out
 
 
-class EnvStatsCollector:
-    """Aggregates the episode statistics that vector envs attach to final infos (``info["episode_stats"]``,
-    from ``LogStatsWrapper`` s: env events, KPIs, rewards per core step) into epoch statistics."""
-
-    def __init__(self) -> None:
-        from maze.core.log_stats.log_stats import LogStatsAggregator, LogStatsLevel
-
-        self.aggregator = LogStatsAggregator(LogStatsLevel.EPOCH)
-
-    def add(self, infos: list[dict], indices: Any) -> None:
-        for i in indices:
-            stats = infos[i].get("episode_stats")
-            if stats:
-                self.aggregator.receive(stats)
-
-    def pop(self, prefix: str) -> dict[str, Any]:
-        """Flat epoch statistics (``<prefix>_<Topic>/<event>/<name>``) since the last call ({} if none)."""
-        from maze.core.log_stats.log_stats import flatten_stats
-
-        if not self.aggregator.has_inputs():
-            return {}
-        return flatten_stats(self.aggregator.reduce(), prefix)
-
-
 def collect_rollout(env: Any, policy: Any, n_steps: int, observation: dict[str, np.ndarray],
                     tracker: EpisodeTracker | None = None, device: str = "cpu",
-                    merger: CriticObservationMerger | None = None, env_stats: EnvStatsCollector | None = None) -> RolloutBatch:
+                    merger: CriticObservationMerger | None = None) -> RolloutBatch:
     """Step ``env`` (a structured vector env) ``n_steps`` times with ``policy`` (one batched forward per step).
 
     :param env: the vector env (already reset; ``observation`` is its current batched observation).
     :param policy: a :class:`~maze.train.agent.torch_policy.TorchPolicy`.
     :param n_steps: number of (sub-)steps.
     :param observation: the current batched observation.
-    :param tracker: optional episode tracker (returns and lengths of finished episodes).
+    :param tracker: optional episode tracker (returns, lengths and statistics of finished episodes).
     :param device: torch device of the policy.
     :param merger: builds merged critic inputs (shared critics of structured envs with differing sub-step keys).
-    :param env_stats: receives the episode statistics of finished episodes.
     :return: the batch; ``batch.last_observation`` is the observation to continue from.
     """
     batch = RolloutBatch()
@@ -227,10 +239,8 @@ def collect_rollout(env: Any, policy: Any, n_steps: int, observation: dict[str, 
                             merger.merge_single(info["final_observation"], int(i)))
                 if merger is not None:
                     merger.reset_envs(done)
-                if env_stats is not None:
-                    env_stats.add(infos, np.flatnonzero(done))
             if tracker is not None:
-                tracker.step(rewards, done)
+                tracker.step(rewards, done, infos)
             obs = next_obs
     batch.last_observation = obs
     batch.last_actor_id = env.actor_id()

@@ -6,27 +6,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from maze.core.log_stats.log_stats import LogStats, LogStatsAggregator, LogStatsLevel
+from maze.train.trainers.common.actor_critic.rollout import EpisodeTracker
 from maze.train.trainers.common.evaluators.evaluator import Evaluator
 from maze.train.trainers.common.model_selection.model_selection_base import ModelSelectionBase
-
-
-def episode_stats(returns: Sequence[float], lengths: Sequence[int], prefix: str) -> dict[str, float]:
-    """Reward statistics of finished episodes under ``<prefix>_BaseEnvEvents/reward/...``."""
-    if not returns:
-        return {}
-    r = np.asarray(returns, dtype=np.float64)
-    n = np.asarray(lengths, dtype=np.float64)
-    base = f"{prefix}_BaseEnvEvents/reward"
-    return {
-        f"{base}/mean": float(r.mean()),
-        f"{base}/std": float(r.std()),
-        f"{base}/min": float(r.min()),
-        f"{base}/max": float(r.max()),
-        f"{base}/episode_count": float(len(r)),
-        f"{base}/mean_step_count": float(n.mean()),
-        f"{base}/median_step_count": float(np.median(n)),
-        f"{base}/total_step_count": float(n.sum()),
-    }
 
 
 class RolloutEvaluator(Evaluator):
@@ -34,7 +17,8 @@ class RolloutEvaluator(Evaluator):
 
     Episodes are spread over the envs of the (vector) eval env; the policy is queried once per step for all
     envs. The eval env is re-seeded with the same seeds before every evaluation, so evaluations of different
-    epochs see the same episodes.
+    epochs see the same episodes. Statistics: the envs' episode statistics (``BaseEnvEvents`` reward and KPIs, env
+    events) of the evaluated episodes.
 
     :param eval_env: a vector env (the training runner sets it when the config leaves it out).
     :param n_episodes: number of evaluation episodes.
@@ -46,8 +30,8 @@ class RolloutEvaluator(Evaluator):
 
     def __init__(self, eval_env: Any = None, n_episodes: int = 8, model_selection: ModelSelectionBase | None = None,
                  deterministic: bool = True, seeds: int | Sequence[int] | None = None, max_episode_steps: int = 0) -> None:
-        if int(n_episodes) < 1:
-            raise ValueError(f"RolloutEvaluator.n_episodes must be >= 1, got {n_episodes}")
+        if isinstance(n_episodes, bool) or not isinstance(n_episodes, int) or n_episodes < 1:
+            raise ValueError(f"RolloutEvaluator.n_episodes = {n_episodes!r} is invalid: expected an integer >= 1")
         self.eval_env = eval_env
         self.n_episodes = int(n_episodes)
         self.model_selection = model_selection
@@ -55,9 +39,11 @@ class RolloutEvaluator(Evaluator):
         self.seeds = seeds
         self.max_episode_steps = int(max_episode_steps or 0)
         self.last_returns: list[float] = []
+        #: epoch-level aggregator of the evaluation statistics (keeps cumulative counts across evaluations)
+        self.aggregator = LogStatsAggregator(LogStatsLevel.EPOCH)
 
-    def evaluate(self, policy: Any) -> dict[str, float]:
-        """Run the episodes; returns ``eval_BaseEnvEvents/reward/...`` statistics."""
+    def evaluate(self, policy: Any) -> LogStats:
+        """Run the episodes; returns their statistics (``BaseEnvEvents.reward`` mean/std/..., KPIs, env events)."""
         if self.eval_env is None:
             raise ValueError("RolloutEvaluator has no eval_env; pass one or let the training runner create it")
         env = self.eval_env
@@ -68,45 +54,33 @@ class RolloutEvaluator(Evaluator):
         quota = np.full(n_envs, self.n_episodes // n_envs)
         quota[: self.n_episodes % n_envs] += 1
         done_count = np.zeros(n_envs, dtype=np.int64)
-        ep_ret = np.zeros(n_envs)
-        ep_len = np.zeros(n_envs, dtype=np.int64)
-        returns: list[float] = []
-        lengths: list[int] = []
+        tracker = EpisodeTracker(n_envs, self.aggregator)
         was_training = getattr(policy, "networks", None) is not None
         if was_training:
             policy.eval()
-        from maze.train.trainers.common.actor_critic.rollout import EnvStatsCollector
-
-        env_stats = EnvStatsCollector()
         obs = env.reset()
         try:
             while (done_count < quota).any():
                 actions = policy.compute_actions_batched(obs, env.actor_id(), deterministic=self.deterministic)
                 obs, rewards, terminated, truncated, infos = env.step(actions)
-                ep_ret += rewards
-                ep_len += 1
                 done = terminated | truncated
+                cut = np.zeros_like(done)
                 if self.max_episode_steps:
-                    done |= ep_len >= self.max_episode_steps
-                for i in np.flatnonzero(done):
-                    if done_count[i] < quota[i]:
-                        returns.append(float(ep_ret[i]))
-                        lengths.append(int(ep_len[i]))
-                        done_count[i] += 1
-                        env_stats.add(infos, [i])
-                    ep_ret[i] = 0.0
-                    ep_len[i] = 0
-                if self.max_episode_steps and (done & ~(terminated | truncated)).any():
+                    cut = (tracker.lengths + 1 >= self.max_episode_steps) & ~done
+                    done = done | cut
+                record = done & (done_count < quota)
+                tracker.step(rewards, done, infos, record=record)
+                done_count += record
+                if cut.any():
                     # an episode was cut by max_episode_steps: restart all envs (unfinished episodes are dropped)
                     obs = env.reset()
-                    ep_ret[:] = 0.0
-                    ep_len[:] = 0
+                    tracker.reset()
         finally:
             if was_training:
                 policy.train()
+        returns, _ = tracker.pop()
         self.last_returns = returns
-        stats = episode_stats(returns, lengths, "eval")
-        stats.update(env_stats.pop("eval"))
+        stats = self.aggregator.reduce()
         if self.model_selection is not None:
             self.model_selection.update(float(np.mean(returns)))
         return stats

@@ -3,33 +3,25 @@
 from __future__ import annotations
 
 import math
-import os
 from typing import Any
 
-import torch
-
 from maze.train.trainers.common.model_selection.model_selection_base import ModelSelectionBase
+from maze.train.trainers.common.run_dir import atomic_torch_save
 
-
-def atomic_torch_save(obj: Any, path: str) -> None:
-    """``torch.save`` to a temp file next to ``path``, then ``os.replace`` (readers never see a partial file)."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+__all__ = ["BestModelSelection", "atomic_torch_save"]
 
 
 class BestModelSelection(ModelSelectionBase):
     """Best-model selection: dumps the model's state dict whenever the evaluation result improves.
 
     :param dump_file: where to dump the best state dict (``state_dict.pt``); None: keep nothing on disk.
-    :param model: the model whose ``state_dict()`` is dumped (a TorchModel).
+    :param model: the model whose ``state_dict()`` is dumped (``{"policy": ..., "critic": ...}`` layout).
     :param dump_interval: additionally dump every ``dump_interval`` updates regardless of improvement (None: never).
-    :param verbose: print ``-> new overall best model <value>!`` on improvement.
+    :param verbose: print ``-> new overall best model <value>!`` right away on improvement (trainers print it
+        themselves after the epoch's statistics table, see :meth:`take_improvement`).
     """
 
-    def __init__(self, dump_file: str | None, model: Any, dump_interval: int | None = None, verbose: bool = True) -> None:
+    def __init__(self, dump_file: str | None, model: Any, dump_interval: int | None = None, verbose: bool = False) -> None:
         self.dump_file = dump_file
         self.model = model
         self.dump_interval = dump_interval
@@ -37,6 +29,7 @@ class BestModelSelection(ModelSelectionBase):
         self.best_reward = -math.inf
         self.last_improvement = 0
         self.n_updates = 0
+        self._new_best: float | None = None
 
     def update(self, reward: float) -> None:
         """Register an evaluation result; dump the model if it is a new best."""
@@ -45,13 +38,19 @@ class BestModelSelection(ModelSelectionBase):
         if math.isfinite(reward) and reward > self.best_reward:
             self.best_reward = reward
             self.last_improvement = 0
+            self._new_best = reward
             if self.verbose:
-                print(f"-> new overall best model {reward:.5f}!", flush=True)
+                print(f"-> new overall best model {reward:.5g}!", flush=True)
             self.dump()
         else:
             self.last_improvement += 1
             if self.dump_interval and self.n_updates % self.dump_interval == 0:
                 self.dump()
+
+    def take_improvement(self) -> float | None:
+        """The new best result if there was one since the last call (else ``None``)."""
+        new_best, self._new_best = self._new_best, None
+        return new_best
 
     def dump(self) -> None:
         """Write the model's state dict to ``dump_file`` (atomically)."""

@@ -29,6 +29,8 @@ from maze.core.log_stats.log_stats import (
     increment_log_step,
 )
 from maze.core.log_stats.log_stats_utils import setup_stats_writers, teardown_stats_writers
+from maze.core.wrappers.log_stats_wrapper import LogStatsWrapper
+from maze.core.wrappers.monitoring_wrapper import MazeEnvMonitoringWrapper
 
 ROLLOUT_STATS_PREFIX = "rollout_stats"
 
@@ -45,9 +47,6 @@ def wrap_env_for_rollout_stats(env: Any, logging_prefix: str | None = ROLLOUT_ST
     :param logging_prefix: prefix of the statistics (``None`` for worker processes that send episode stats).
     :param action_logging: add action monitoring when no monitoring wrapper is present.
     """
-    from maze.core.wrappers.log_stats_wrapper import LogStatsWrapper
-    from maze.core.wrappers.monitoring_wrapper import MazeEnvMonitoringWrapper
-
     if action_logging and not isinstance(env, MazeEnvMonitoringWrapper) and hasattr(env, "action_spaces_dict"):
         try:
             env = MazeEnvMonitoringWrapper.wrap(env, observation_logging=False, action_logging=True,
