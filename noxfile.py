@@ -38,14 +38,17 @@ DEPENDS = {
 }
 NEEDS_TORCH = {"maze-perception", "maze-train", "maze-rllib-bridge"}
 # box2d + pygame: LunarLander-v3 of the docs commands (wheels on PyPI)
-TEST_DEPS = ["pytest>=7", "pytest-xdist>=3", "tensorboard>=2.12", "hatchling>=1.18", "box2d>=2.3.10", "pygame>=2.1"]
+TEST_DEPS = ["pytest>=7", "pytest-xdist>=3", "tensorboard>=2.12", "hatchling>=1.18", "box2d>=2.3.10", "pygame>=2.1",
+             "matplotlib>=3.7"]
+# the SB3 interop tests (torch via the constraints file; not in the torch-free core session)
+SB3 = "stable-baselines3>=2.3"
 
 nox.options.sessions = ["lint", "core", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.default_venv_backend = "venv"
 
 
-def _install(session: nox.Session, names: list[str], editable: bool = False) -> None:
+def _install(session: nox.Session, names: list[str], editable: bool = False, extra: list[str] | None = None) -> None:
     if any(n in NEEDS_TORCH for n in names):
         session.install("-c", CONSTRAINTS, "torch==2.13.0")
     args: list[str] = []
@@ -53,7 +56,7 @@ def _install(session: nox.Session, names: list[str], editable: bool = False) -> 
         if name in names:
             path = str(ROOT / PACKAGES[name][0])
             args += ["-e", path] if editable else [path]
-    session.install("-c", CONSTRAINTS, *args, *TEST_DEPS)
+    session.install("-c", CONSTRAINTS, *args, *TEST_DEPS, *(extra or []))
 
 
 def _pytest(session: nox.Session, paths: list[str]) -> None:
@@ -65,7 +68,7 @@ def _pytest(session: nox.Session, paths: list[str]) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """All packages installed together; all test suites."""
-    _install(session, ORDER)
+    _install(session, ORDER, extra=[SB3])
     _pytest(session, [f"{PACKAGES[n][0]}/tests" for n in ORDER])
 
 

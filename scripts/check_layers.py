@@ -31,7 +31,7 @@ users import; a module outside those subpackages must not import them at module 
 ``[core-layers]`` -- the layer order inside maze-core (see :data:`CORE_LAYERS`, lowest first)::
 
      1 base          maze.core (the package, version only), maze.core.plugins
-     2 utils         maze.core.utils (but not config_utils)
+     2 utils         maze.core.utils (but not config_utils), maze.core.annotations
      3 runners       maze.core.runners
      4 events        maze.core.events
      5 log_stats     maze.core.log_stats
@@ -44,7 +44,7 @@ users import; a module outside those subpackages must not import them at module 
                      maze.core.trajectory_recording.trajectory_recording_wrapper,
                      maze.core.trajectory_recording.utils
     12 assembly      maze.core.utils.config_utils
-    13 applications  maze.core.rollout, maze.core.agent_deployment, maze.core.testing
+    13 applications  maze.core.rollout, maze.core.agent_deployment, maze.core.testing, maze.utils
     14 entry_points  maze.core.cli, maze.core.plugin, maze.core.conf, hydra_plugins.maze_core_searchpath
 
 A module belongs to the layer of its longest matching entry (an entry names a module or package and
@@ -110,8 +110,9 @@ CORE_PACKAGE = "maze.core"
 CORE_LAYERS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("base", ("maze.core", "maze.core.plugins"),
      "the package itself (version only); plugin manager, hookspecs and component registry"),
-    ("utils", ("maze.core.utils",),
-     "Factory (registered names, import paths, type checks), seeding, load limits, atomic writes"),
+    ("utils", ("maze.core.utils", "maze.core.annotations"),
+     "Factory (registered names, import paths, type checks), seeding, load limits, atomic writes; the "
+     "override/unused annotations (import nothing, used by every layer)"),
     ("runners", ("maze.core.runners",),
      "the Runner interface (setup/run) and the output dir of the current run"),
     ("events", ("maze.core.events",),
@@ -135,8 +136,9 @@ CORE_LAYERS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("assembly", ("maze.core.utils.config_utils",),
      "building envs (with wrappers) and policies from (Hydra) configs and calling their plugin lifecycle "
      "hooks; the module keeps its documented path under utils"),
-    ("applications", ("maze.core.rollout", "maze.core.agent_deployment", "maze.core.testing"),
-     "rollout runners and rollout statistics, agent deployment, conformance suites for plugins"),
+    ("applications", ("maze.core.rollout", "maze.core.agent_deployment", "maze.core.testing", "maze.utils"),
+     "rollout runners and rollout statistics, agent deployment, conformance suites for plugins; maze.utils "
+     "(script/test helpers that set up statistics writers and global state)"),
     ("entry_points", ("maze.core.cli", "maze.core.plugin", "maze.core.conf", "hydra_plugins.maze_core_searchpath"),
      "maze-run, the built-in plugin module, the packaged configs, Hydra's search-path plugin"),
 )

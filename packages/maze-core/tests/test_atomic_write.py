@@ -208,6 +208,21 @@ def test_temp_files_of_a_killed_writer_are_removed_by_the_next_write(tmp_path: P
     assert dir_listing(tmp_path) == ["state_dict.pt"] and target.read_bytes() == b"v2"
 
 
+def test_the_next_process_writing_into_the_directory_removes_temps_of_new_files(tmp_path: Path) -> None:
+    """A run killed while writing a file for the first time (no target yet) leaves a temp; the next run cleans it."""
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, str(tmp_path / "episode_1.traj.zip")],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "writing"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+    assert [n.split("-")[0] for n in dir_listing(tmp_path)] == [".episode_1.traj.zip.tmp"]
+    atomic_write_bytes(tmp_path / "episode_2.traj.zip", b"x")  # this process's first write into the directory
+    assert dir_listing(tmp_path) == ["episode_2.traj.zip"]
+
+
 def test_remove_stale_temp_files_of_a_directory_or_one_target(tmp_path: Path) -> None:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()

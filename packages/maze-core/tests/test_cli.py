@@ -50,7 +50,8 @@ def test_unknown_group_option_lists_the_valid_options(tmp_path):
 
 def test_bad_config_value_fails_with_a_clear_message(tmp_path):
     res = run(["runner.n_episodes=0"], tmp_path)
-    assert res.returncode != 0 and "n_episodes must be >= 1" in res.stderr
+    assert res.returncode == 2 and "runner.n_episodes=0 is invalid: expected an integer >= 1" in res.stderr
+    assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 2  # one error block
 
 
 def test_plugins_listing(tmp_path):

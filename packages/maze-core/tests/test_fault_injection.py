@@ -116,9 +116,9 @@ def test_stream_cap_holds_when_a_stream_yields_more_than_declared():
 
 
 # ---------------------------------------------------------------------------------------------- arrays
-def _archive_with_npy(path: Path, shape: tuple, dtype: str, payload: bytes) -> Path:
+def _archive_with_npy(path: Path, shape: tuple, dtype: str, payload: bytes, fortran_order: bool = False) -> Path:
     header = io.BytesIO()
-    np.lib.format.write_array_header_1_0(header, {"descr": dtype, "fortran_order": False, "shape": shape})
+    np.lib.format.write_array_header_1_0(header, {"descr": dtype, "fortran_order": fortran_order, "shape": shape})
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("meta.json", json.dumps(_meta({"__ndref__": "arrays/0.npy"})))
         zf.writestr("arrays/0.npy", header.getvalue() + payload)  # magic, version, header, data
@@ -148,6 +148,8 @@ def test_arrays_within_the_limits_load_and_object_arrays_stay_refused(tmp_path):
     data = np.arange(12, dtype="<i4").reshape(3, 4)
     path = _archive_with_npy(tmp_path / "ok.traj.zip", (3, 4), "<i4", data.tobytes())
     np.testing.assert_array_equal(load_trajectory(path), data)
+    fortran = _archive_with_npy(tmp_path / "f.traj.zip", (3, 4), "<i4", data.T.tobytes(), fortran_order=True)
+    np.testing.assert_array_equal(load_trajectory(fortran), data)
     with pytest.raises(TrajectoryLimitError, match="max_array_bytes=40"):
         load_trajectory(path, limits=TrajectoryLimits(max_array_bytes=40))
     bad = _archive_with_npy(tmp_path / "obj.traj.zip", (1,), "|O", b"\0" * 8)
@@ -235,7 +237,7 @@ def test_parallel_rollout_default_timeout_is_on():
 
     assert ParallelRolloutRunner().timeout_s == DEFAULT_TIMEOUT_S == 300
     assert ParallelRolloutRunner(timeout_s=None).timeout_s is None and ParallelRolloutRunner(timeout_s=0).timeout_s is None
-    with pytest.raises(ValueError, match="runner.timeout_s must be a number of seconds >= 0"):
+    with pytest.raises(ValueError, match=r"runner.timeout_s=-1(.0)? is invalid: expected a number >= 0"):
         ParallelRolloutRunner(timeout_s=-1)
     import maze.core.conf
 

@@ -356,3 +356,12 @@ def test_missing_tensorboard_gives_an_install_hint_and_is_skipped_by_default(tmp
     writers = setup_stats_writers(str(tmp_path), plugins=False)
     assert [type(w).__name__ for w in writers] == ["LogStatsWriterConsole"]
     teardown_stats_writers(writers)
+
+
+def test_console_numbers_keep_small_values_readable():
+    from maze.core.log_stats.log_stats_writer_console import format_stats_value
+
+    assert format_stats_value(2.5e-4) == "0.00025"  # a learning rate, not "0.000"
+    assert format_stats_value(-3.1e-6) == "-3.1e-06"
+    assert format_stats_value(0.0) == "0.000" and format_stats_value(12.34567) == "12.346"
+    assert format_stats_value(np.float32(0.5)) == "0.500" and format_stats_value(True) == "1.000"

@@ -78,11 +78,11 @@ def test_model_output_mismatch_names_head_and_shapes() -> None:
 
 
 def test_algorithm_config_validation_names_field() -> None:
-    with pytest.raises(AlgorithmConfigError, match=r"PPOAlgorithmConfig.clip_range = 1.5"):
+    with pytest.raises(AlgorithmConfigError, match=r"algorithm.clip_range=1.5 is invalid: expected .*PPOAlgorithmConfig"):
         PPOAlgorithmConfig(clip_range=1.5)
     with pytest.raises(AlgorithmConfigError, match="gamma"):
         A2CAlgorithmConfig(gamma=1.2)
-    with pytest.raises(AlgorithmConfigError, match=r"unknown PPOAlgorithmConfig parameter\(s\) \['lrr'\]"):
+    with pytest.raises(AlgorithmConfigError, match=r"unknown algorithm parameter\(s\) \['algorithm.lrr'\] of PPOAlgorithmConfig"):
         PPOAlgorithmConfig.from_config({"lrr": 0.1})
     with pytest.raises(TypeError):
         A2CAlgorithmConfig(0)  # keyword-only

@@ -85,3 +85,18 @@ def test_input_dir_problems_name_the_directory_or_file(tmp_path: Path) -> None:
     (tmp_path / "state_dict.pt").write_bytes(b"not a zip file at all")
     with pytest.raises(RunDirError, match=r"cannot read '.*state_dict\.pt'"):
         RunDir.existing(str(tmp_path)).load_best_model()
+
+
+def test_a_truncated_best_model_in_a_rollout_names_the_file_in_one_line(first_run: Path, tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    (source / ".hydra").mkdir(parents=True)
+    for name in ("spaces_config.json", ".hydra/config.yaml"):
+        (source / name).write_bytes((first_run / name).read_bytes())
+    data = (first_run / "state_dict.pt").read_bytes()
+    (source / "state_dict.pt").write_bytes(data[: len(data) // 3])
+    proc = subprocess.run([*MAZE_RUN, "env.name=CartPole-v1", "policy=torch_policy", f"input_dir={source}",
+                           "runner=sequential", "runner.n_episodes=1", f"hydra.run.dir={tmp_path / 'rollout'}"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert f"cannot read '{source / 'state_dict.pt'}': the file is truncated" in proc.stderr + proc.stdout
+    assert "Traceback" not in proc.stderr  # one clear error, not torch's raw stack

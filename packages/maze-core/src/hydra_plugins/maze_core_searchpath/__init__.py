@@ -12,5 +12,7 @@ class MazeSearchPathPlugin(SearchPathPlugin):
     def manipulate_search_path(self, search_path: ConfigSearchPath) -> None:
         from maze.core.plugins import get_plugin_manager
 
+        present = {entry.path for entry in search_path.get_path()}  # maze-run's primary path is maze.core.conf
         for path in get_plugin_manager().config_search_path():
-            search_path.append(provider="maze", path=path)
+            if path not in present:
+                search_path.append(provider="maze", path=path)

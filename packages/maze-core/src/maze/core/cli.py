@@ -68,21 +68,53 @@ _EXAMPLES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: set to ``1`` to see the full traceback of configuration errors (``HYDRA_FULL_ERROR=1`` works too)
+ENV_DEBUG = "MAZE_DEBUG"
+
+
+def _debug() -> bool:
+    return any(os.environ.get(v, "").lower() in ("1", "true", "yes") for v in (ENV_DEBUG, "HYDRA_FULL_ERROR"))
+
+
 def maze_run(cfg: Any) -> Any:
-    """Run the composed config: instantiate ``cfg.runner``, call ``setup(cfg)`` and ``run()``."""
+    """Run the composed config: create ``cfg.runner``, validate the config, then ``setup(cfg)`` and ``run()``.
+
+    The runner's options and the rest of the config are checked before anything is built, and the composed config is
+    printed once the set-up succeeded.
+    A configuration error (:class:`~maze.core.utils.factory.ConfigError`: a bad key, value, file or plugin name)
+    ends the run with one error block on stderr and exit code 2; ``MAZE_DEBUG=1`` shows the traceback.
+    """
+    from maze.core.utils.factory import ConfigError
+
+    try:
+        return _run_config(cfg)
+    except ConfigError as exc:
+        if _debug():
+            raise
+        print(format_config_error(exc), file=sys.stderr, flush=True)
+        sys.exit(2)
+
+
+def format_config_error(exc: BaseException) -> str:
+    """The error block of a configuration error: what was wrong, and how to see more."""
+    message = str(exc).strip() or type(exc).__name__
+    return f"maze-run: error: {message}\n(MAZE_DEBUG=1 shows the traceback)"
+
+
+def _run_config(cfg: Any) -> Any:
     from omegaconf import OmegaConf
 
     from maze.core.plugins import get_plugin_manager
     from maze.core.runners.runner import Runner
-    from maze.core.utils.factory import Factory
+    from maze.core.utils.factory import ConfigError, Factory
 
     if "runner" not in cfg or cfg.runner is None:
-        raise ValueError("the composed config has no 'runner' section; select one with runner=<option>")
+        raise ConfigError("the composed config has no 'runner' section; select one with runner=<option>")
+    runner = Factory(Runner, kind="runner").instantiate(cfg.runner, _key="runner")
+    runner.validate(cfg)
+    get_plugin_manager().call_lifecycle("maze_run_start", config=cfg)
+    runner.setup(cfg)  # builds envs, models...: errors in the config surface here, before the config listing
     print(OmegaConf.to_yaml(cfg, resolve=False), flush=True)
-    pm = get_plugin_manager()
-    pm.call_lifecycle("maze_run_start", config=cfg)
-    runner = Factory(Runner, kind="runner").instantiate(cfg.runner)
-    runner.setup(cfg)
     return runner.run()
 
 

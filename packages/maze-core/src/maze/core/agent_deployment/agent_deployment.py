@@ -6,7 +6,8 @@ are part of the env in the gymnasium model, so :class:`AgentDeployment` keeps th
 its normal ``reset → step → step → ... → reset`` sequence while the states come from outside.
 
 How it works: the core env under the MazeEnv is swapped for an :class:`ExternalCoreEnv`, and an ordinary
-agent-env loop (reset, policy, step...) runs on a helper thread. ``ExternalCoreEnv.step(maze_action)`` hands
+agent-env loop (reset, policy, step...; the :class:`~maze.core.agent_deployment.policy_executor.PolicyExecutor`)
+runs on a helper thread. ``ExternalCoreEnv.step(maze_action)`` hands
 the MazeAction (computed by the policy and converted by all wrappers and the MazeEnv) to ``act()`` and
 pauses until the next ``act()``/``close()`` delivers the next state. The two threads never run at the same
 time; the helper thread only keeps the stack's call frames alive between two ``act()`` calls.
@@ -26,63 +27,24 @@ the current external state. Call :meth:`shutdown` (or use the deployment as a co
 from __future__ import annotations
 
 import threading
-import traceback
 from typing import Any, Sequence
 
-from maze.core.agent_deployment.external_core_env import (
-    DeploymentChannel,
-    DeploymentStopped,
-    ExternalCoreEnv,
-    ExternalStep,
+from maze.core.agent_deployment.external_core_env import DeploymentChannel, ExternalCoreEnv, ExternalStep
+from maze.core.agent_deployment.maze_action_candidates import (
+    ActionCandidates,
+    ActionConversionCandidatesInterface,
+    MazeActionCandidates,
 )
+from maze.core.agent_deployment.policy_executor import PolicyExecutor
 from maze.core.env.structured_env import ActorID
+
+
+__all__ = ["ActionCandidates", "ActionConversionCandidatesInterface", "AgentDeployment", "AgentDeploymentError",
+           "MazeActionCandidates"]
 
 
 class AgentDeploymentError(RuntimeError):
     """The policy or the wrapper stack raised while computing an action (message carries the traceback)."""
-
-
-class ActionCandidates:
-    """Several actions (in the policy's space) with their probabilities, passed down the wrapper stack.
-
-    :param candidates: the actions, most likely first.
-    :param probabilities: their probabilities.
-    """
-
-    def __init__(self, candidates: Sequence[Any], probabilities: Sequence[float]) -> None:
-        self.candidates = list(candidates)
-        self.probabilities = list(probabilities)
-
-
-class MazeActionCandidates:
-    """Several MazeActions with probabilities: what ``act`` returns when ``num_candidates`` is set.
-
-    :param candidates: the MazeActions, most likely first.
-    :param probabilities: their probabilities.
-    """
-
-    def __init__(self, candidates: Sequence[Any], probabilities: Sequence[float]) -> None:
-        self.candidates = list(candidates)
-        self.probabilities = list(probabilities)
-
-    def __repr__(self) -> str:
-        return f"MazeActionCandidates({self.candidates!r}, {self.probabilities!r})"
-
-
-class ActionConversionCandidatesInterface:
-    """Wraps an action conversion so that :class:`ActionCandidates` become :class:`MazeActionCandidates`."""
-
-    def __init__(self, conversion: Any) -> None:
-        self.conversion = conversion
-
-    def space_to_maze(self, action: Any, maze_state: Any) -> Any:
-        if isinstance(action, ActionCandidates):
-            return MazeActionCandidates([self.conversion.space_to_maze(a, maze_state) for a in action.candidates],
-                                        action.probabilities)
-        return self.conversion.space_to_maze(action, maze_state)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.conversion, name)
 
 
 class AgentDeployment:
@@ -145,6 +107,7 @@ class AgentDeployment:
             for key, conversion in list(maze_env.action_conversion_dict.items()):
                 maze_env.action_conversion_dict[key] = ActionConversionCandidatesInterface(conversion)
 
+        self.executor = PolicyExecutor(env, self.policy, self.channel, self.num_candidates, self.deterministic)
         self._thread: threading.Thread | None = None
         self._failed: BaseException | None = None
         self._episode_running = False
@@ -214,7 +177,8 @@ class AgentDeployment:
             raise RuntimeError("this AgentDeployment failed earlier; create a new one") from self._failed
         if self._thread is None:
             self.external_core_env.caller_thread = threading.current_thread()
-            self._thread = threading.Thread(target=self._run_loop, name="maze-agent-deployment", daemon=True)
+            self._thread = threading.Thread(target=self.executor.run_rollout_maze, name="maze-agent-deployment",
+                                            daemon=True)
             self._thread.start()
 
     def _await(self, expected: str) -> Any:
@@ -226,29 +190,3 @@ class AgentDeployment:
         if kind != expected:
             raise RuntimeError(f"agent deployment out of sync: expected {expected!r}, got {kind!r}")
         return payload
-
-    def _run_loop(self) -> None:
-        env, policy = self.env, self.policy
-        needs_state, needs_env = policy.needs_state(), policy.needs_env()
-        try:
-            while True:
-                obs, _ = env.reset()
-                policy.reset()
-                while True:
-                    actor_id = env.actor_id()
-                    maze_state = env.get_maze_state() if needs_state else None
-                    if self.num_candidates is not None:
-                        actions, probs = policy.compute_top_action_candidates(
-                            obs, self.num_candidates, maze_state=maze_state, env=env if needs_env else None,
-                            actor_id=actor_id)
-                        action: Any = ActionCandidates(actions, probs)
-                    else:
-                        action = policy.compute_action(obs, maze_state=maze_state, env=env if needs_env else None,
-                                                       actor_id=actor_id, deterministic=self.deterministic)
-                    obs, _, terminated, truncated, _ = env.step(action)
-                    if terminated or truncated:
-                        break
-        except DeploymentStopped:
-            return
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller of act()/close()
-            self.channel.to_caller.put(("error", (exc, traceback.format_exc())))

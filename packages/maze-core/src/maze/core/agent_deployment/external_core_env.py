@@ -7,7 +7,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from maze.core.env.core_env import CoreEnv
+from maze.core.env.reward import RewardAggregatorInterface
 from maze.core.env.structured_env import ActorID
 
 #: seconds between liveness checks while waiting for the other side
@@ -56,6 +59,40 @@ class DeploymentChannel:
                     raise RuntimeError(f"agent deployment: the {what} ended without answering") from None
 
 
+class ExternalCoreEnvRewardAggregator(RewardAggregatorInterface):
+    """Reward aggregator for rewards that come from an external env: iterables of rewards (one per sub-step or
+    actor since the last action) are summed up, scalar rewards are passed through.
+
+    The external core env hands each reported reward to :meth:`set_reward`; it subscribes to no events.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._reward: Any = 0.0
+
+    def get_interfaces(self) -> list[type]:
+        """No event topics: the reward comes from outside."""
+        return []
+
+    def set_reward(self, reward: Any) -> None:
+        """The reward the external env reported for the last step."""
+        self._reward = reward
+
+    def summarize_reward(self, maze_state: Any | None = None) -> float:
+        """The reported reward; iterables (lists, tuples, arrays) are summed.
+
+        :raises TypeError: naming the value if it is neither a number nor an iterable of numbers.
+        """
+        reward = self._reward
+        if reward is None:
+            return 0.0
+        try:
+            return float(np.sum(np.asarray(reward, dtype=np.float64)))
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"agent deployment: the external env reported reward {reward!r}; expected a number or "
+                            "an iterable of numbers") from exc
+
+
 class ExternalCoreEnv(CoreEnv):
     """Stands in for the core env of a deployed env stack: ``reset``/``step`` return states from outside.
 
@@ -75,6 +112,8 @@ class ExternalCoreEnv(CoreEnv):
         self.context = original_core_env.context
         self.pubsub = original_core_env.pubsub
         self.reward_aggregator = original_core_env.reward_aggregator
+        #: turns the rewards reported by the external env into the scalar reward of the step
+        self.external_reward_aggregator = ExternalCoreEnvRewardAggregator()
         self.channel = channel
         self.caller_thread: threading.Thread | None = None
         self.flat_step_key = flat_step_key
@@ -134,12 +173,14 @@ class ExternalCoreEnv(CoreEnv):
         self.channel.to_caller.put(("action", maze_action))
         msg = self._receive()
         self._adopt(msg)
+        self.external_reward_aggregator.set_reward(msg.reward)
+        reward = self.external_reward_aggregator.summarize_reward(msg.maze_state)
         if msg.kind == "close":
             self._closing = True
             done = bool(msg.done)
-            return msg.maze_state, msg.reward, done, not done, dict(msg.info or {})
+            return msg.maze_state, reward, done, not done, dict(msg.info or {})
         self._awaiting_action = True
-        return msg.maze_state, msg.reward, False, False, dict(msg.info or {})
+        return msg.maze_state, reward, False, False, dict(msg.info or {})
 
     # ------------------------------------------------------------------ core env interface
     def get_maze_state(self) -> Any:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 
 from maze.core.events.event_service import EventService
 
 
 class EnvironmentContext:
-    """Keeps the event service, the lazily generated episode ID and the core step counter."""
+    """Keeps the event service, the lazily generated episode ID and the core step counter.
 
-    __slots__ = ("event_service", "_episode_id", "step_id", "_step_in_progress", "_keep_open")
+    Episode IDs are random UUIDs; once the env is seeded (:meth:`seed_episode_ids`) they come from a stream derived
+    from the seed, so runs with fixed seeds name their episodes (and trajectory files) the same way every time.
+    """
+
+    __slots__ = ("event_service", "_episode_id", "step_id", "_step_in_progress", "_keep_open", "_id_rng")
 
     def __init__(self) -> None:
         self.event_service = EventService()
         self._episode_id: str | None = None
+        self._id_rng: random.Random | None = None
         self.step_id = 0
         self._step_in_progress = False
         self._keep_open = False
@@ -23,8 +29,15 @@ class EnvironmentContext:
     def episode_id(self) -> str:
         """The episode UUID (generated on first access, so unused IDs cost nothing)."""
         if self._episode_id is None:
-            self._episode_id = str(uuid.uuid4())
+            if self._id_rng is None:
+                self._episode_id = str(uuid.uuid4())
+            else:
+                self._episode_id = str(uuid.UUID(int=self._id_rng.getrandbits(128), version=4))
         return self._episode_id
+
+    def seed_episode_ids(self, seed: object) -> None:
+        """Derive the IDs of the following episodes from ``seed`` (reproducible episode and file names)."""
+        self._id_rng = random.Random(f"maze-episode-ids:{seed!r}")
 
     def pre_step(self) -> None:
         """Called before a (sub-)step: drops the previous step's events once a core step completed."""

@@ -96,6 +96,8 @@ class MazeEnv(
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[dict[str, Any], dict]:
         """Reset the core env (seeding it when ``seed`` is given) and return the first observation."""
         gym.Env.reset(self, seed=seed)
+        if seed is not None:
+            self._context.seed_episode_ids(seed)
         self._context.reset_env_episode()
         self._last_maze_action = None
         maze_state, info = self.core_env.reset(seed=seed, options=options)
@@ -103,7 +105,8 @@ class MazeEnv(
         return self.observation_conversion_dict[key].maze_to_space(maze_state), info
 
     def seed(self, seed: Any) -> None:
-        """Seed the core env for the following episodes."""
+        """Seed the core env (and the episode IDs) for the following episodes."""
+        self._context.seed_episode_ids(seed)
         self.core_env.seed(seed)
 
     def close(self) -> None:

@@ -6,6 +6,9 @@
   ``env.get_step_events()`` returns them (the :class:`~maze.core.wrappers.log_stats_wrapper.LogStatsWrapper`
   collects them each step for statistics, KPIs and raw event logs).
 * :class:`EventCollection` is a queryable list of records (used by step/episode event logs).
+* :class:`EventScope` is the interface of services backed by the event service (``Pubsub`` implements it);
+  :func:`event_topic_factory` builds a topic proxy that hands each event call to one function (statistics
+  aggregators use it).
 
 Dispatch is a closure built when a topic is created or a subscriber registered: one record and one append per
 listener, no reflection per event.
@@ -13,7 +16,8 @@ listener, no reflection per event.
 
 from maze.core.events.event_collection import EventCollection
 from maze.core.events.event_record import EventRecord
-from maze.core.events.event_service import EventService
+from maze.core.events.event_service import EventScope, EventService
+from maze.core.events.event_topic_factory import event_topic_factory
 from maze.core.events.pubsub import Pubsub, Subscriber
 
-__all__ = ["EventCollection", "EventRecord", "EventService", "Pubsub", "Subscriber"]
+__all__ = ["EventCollection", "EventRecord", "EventScope", "EventService", "Pubsub", "Subscriber", "event_topic_factory"]

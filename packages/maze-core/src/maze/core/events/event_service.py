@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from abc import ABC, abstractmethod
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from maze.core.events.event_record import EventRecord
+
+T = TypeVar("T")
+
+
+class EventScope(ABC):
+    """Base class for all services that integrate with the event system and use :class:`EventService` as their
+    backend: they hand out event topics and clear the per-step state of their listeners.
+
+    :class:`~maze.core.events.pubsub.Pubsub` is the concrete implementation used by every core env.
+    """
+
+    @abstractmethod
+    def create_event_topic(self, interface_class: type[T]) -> T:
+        """A proxy of the topic interface ``interface_class`` whose method calls are recorded as events."""
+
+    @abstractmethod
+    def clear_subscriber_events(self) -> None:
+        """Forget the events that listeners collected in the previous step (called when a new step starts)."""
 
 
 class EventService:

@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from maze.core.events.event_record import EventRecord
-from maze.core.events.event_service import EventService, _filter
+from maze.core.events.event_service import EventScope, EventService, _filter
 
 T = TypeVar("T")
 
@@ -52,7 +52,7 @@ class Subscriber(ABC):
         return _filter(self.events, event_spec)
 
 
-class Pubsub:
+class Pubsub(EventScope):
     """Message broker of a core env: creates topic proxies, registers subscribers, dispatches events.
 
     Dispatch tables are built when a topic is created or a subscriber registered, so an event call

@@ -627,43 +627,14 @@ class LogStatsAggregator(LogStatsConsumer):
         At EPISODE/EPOCH level this injects values that are reduced by that level's definitions, e.g. trainer
         events decorated with ``define_epoch_stats`` on an epoch aggregator.
         """
-        from maze.core.events.pubsub import event_methods
+        from maze.core.events.event_topic_factory import event_topic_factory
 
-        methods = event_methods(interface_class)
-        proxy = _AggregatorTopic(interface_class)
-        for name, fn in methods.items():
-            setattr(proxy, name, _make_injector(self, interface_class, fn))
-        return proxy  # type: ignore[return-value]
+        return event_topic_factory(interface_class, self.add_event)
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         if self.level == LogStatsLevel.EPOCH:  # an unpickled epoch aggregator reduces on increment_log_step too
             self._register_hook()
-
-
-class _AggregatorTopic:
-    def __init__(self, interface_class: type) -> None:
-        self._interface_class = interface_class
-
-    def __repr__(self) -> str:
-        return f"<stats topic {self._interface_class.__qualname__}>"
-
-
-def _make_injector(aggregator: LogStatsAggregator, interface_class: type, method: Callable) -> Callable:
-    import inspect
-
-    params = [p for p in inspect.signature(method).parameters if p != "self"]
-    n = len(params)
-
-    def inject(*args: Any, **kwargs: Any) -> None:
-        if args:
-            if len(args) > n:
-                raise TypeError(f"{interface_class.__name__}.{method.__name__}() takes {n} arguments, got {len(args)}")
-            kwargs.update(zip(params, args))
-        aggregator.add_event(EventRecord(interface_class, method, kwargs))
-
-    inject.__name__ = method.__name__
-    return inject
 
 
 def compute_stats(inputs: dict[LogStatsKey, list], level: LogStatsLevel, cumulative: dict | None = None) -> LogStats:

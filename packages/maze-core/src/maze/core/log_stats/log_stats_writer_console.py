@@ -12,14 +12,22 @@ from maze.core.log_stats.log_stats_types import event_label, stat_label
 from maze.core.log_stats.reducer_functions import to_flat_array
 
 
+def _format_number(x: float) -> str:
+    """3 decimals, or 3 significant digits for small non-zero values (``2.5e-4`` → ``0.00025``, not ``0.000``)."""
+    if x != 0 and abs(x) < 0.01 and np.isfinite(x):
+        return f"{x:.3g}"
+    return f"{x:.3f}"
+
+
 def format_stats_value(value: Any) -> str:
-    """Console text of a statistic: scalars with 3 decimals, value lists as ``[len:N, μ:mean]``."""
+    """Console text of a statistic: scalars with 3 decimals (small values with 3 significant digits), value lists
+    as ``[len:N, μ:mean]``."""
     if isinstance(value, (bool, np.bool_)):
         return f"{float(value):.3f}"
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return f"{float(value):.3f}"
+        return _format_number(float(value))
     if isinstance(value, np.ndarray) and value.ndim == 0:
-        return f"{float(value):.3f}"
+        return _format_number(float(value))
     if isinstance(value, (list, tuple, np.ndarray)):
         try:
             arr = to_flat_array(value)

@@ -246,12 +246,11 @@ class ParallelRolloutRunner(RolloutRunner):
                  record_trajectory: bool = False, record_event_logs: bool = False,
                  timeout_s: float | None = DEFAULT_TIMEOUT_S) -> None:
         super().__init__(n_episodes, max_episode_steps, record_trajectory, record_event_logs)
-        if int(n_processes) < 1:
-            raise ValueError(f"runner.n_processes must be >= 1, got {n_processes}")
-        if timeout_s is not None and (isinstance(timeout_s, bool) or float(timeout_s) < 0):
-            raise ValueError(f"runner.timeout_s must be a number of seconds >= 0 (0 or null: no timeout), got {timeout_s}")
-        self.n_processes = int(n_processes)
-        self.timeout_s = float(timeout_s) if timeout_s else None
+        from maze.core.utils.validation import expect_int, expect_number
+
+        self.n_processes = expect_int("runner.n_processes", n_processes, minimum=1)
+        # seconds without progress before a stalled worker is reported (0 or null: wait forever)
+        self.timeout_s = expect_number("runner.timeout_s", timeout_s, minimum=0, allow_none=True) or None
         self.reports: list[EpisodeStatsReport] = []
         self.epoch_stats: Any = None
 

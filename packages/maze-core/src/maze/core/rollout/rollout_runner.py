@@ -20,15 +20,17 @@ class RolloutRunner(Runner):
 
     def __init__(self, n_episodes: int = 50, max_episode_steps: int | None = None,
                  record_trajectory: bool = False, record_event_logs: bool = False) -> None:
-        if int(n_episodes) < 1:
-            raise ValueError(f"runner.n_episodes must be >= 1, got {n_episodes}")
-        if max_episode_steps is not None and int(max_episode_steps) < 0:
-            raise ValueError(f"runner.max_episode_steps must be >= 0 (0 = no limit), got {max_episode_steps}")
-        self.n_episodes = int(n_episodes)
-        self.max_episode_steps = int(max_episode_steps or 0)
-        self.record_trajectory = bool(record_trajectory)
-        self.record_event_logs = bool(record_event_logs)
+        from maze.core.utils.validation import expect_bool, expect_int
+
+        self.n_episodes = expect_int("runner.n_episodes", n_episodes, minimum=1)
+        self.max_episode_steps = expect_int("runner.max_episode_steps", max_episode_steps, minimum=0, allow_none=True) or 0
+        self.record_trajectory = expect_bool("runner.record_trajectory", record_trajectory)
+        self.record_event_logs = expect_bool("runner.record_event_logs", record_event_logs)
         self.maze_seeding = MazeSeeding()
+
+    def validate(self, cfg: Any) -> None:
+        """The seeds must be integers or null."""
+        MazeSeeding.from_config(cfg.get("seeding") if hasattr(cfg, "get") else None)
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)

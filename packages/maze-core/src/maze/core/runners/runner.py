@@ -10,11 +10,19 @@ from typing import Any
 class Runner(ABC):
     """Runs a job (rollout, training...) for a composed config.
 
-    ``maze-run`` instantiates the ``runner`` config, calls :meth:`setup` with the whole composed config,
-    then :meth:`run`. Runners write their outputs to :attr:`output_dir` (Hydra's run dir).
+    ``maze-run`` instantiates the ``runner`` config, calls :meth:`validate` and :meth:`setup` with the whole
+    composed config, then :meth:`run`. Runners write their outputs to :attr:`output_dir` (Hydra's run dir).
     """
 
     output_dir: str = "."
+
+    def validate(self, cfg: Any) -> None:
+        """Check the composed config before anything is built or printed at length; raise
+        :class:`~maze.core.utils.factory.ConfigError` naming the key, the value and what is expected.
+
+        Called by ``maze-run`` right after the runner was created (the runner's own options were checked by its
+        constructor). The default checks nothing.
+        """
 
     def setup(self, cfg: Any) -> None:
         """Receive the composed config and prepare the run."""

@@ -41,6 +41,8 @@ Which classes may appear (the allow-list): a class is resolved by its import pat
 The module of a class is imported only after its top-level package was found trusted, and objects are
 rebuilt with ``cls.__new__`` plus attribute assignment of declared fields (``__init__`` is not called),
 so loading a file never runs code chosen by the file. Object-dtype arrays are rejected.
+Loading checks entry sizes, compression ratios, array shapes and nesting depth against
+:class:`TrajectoryLimits` before anything is allocated (zip bombs and forged headers are refused).
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ import numpy as np
 
 from maze.core.utils.atomic_write import atomic_write
 from maze.core.utils.load_limits import (
+    READ_CHUNK_BYTES,
     LoadLimitError,
     check_positive_limits,
     limit_hint,
@@ -638,7 +641,7 @@ class _LimitedArchive:
                 buffer = memoryview(array.reshape(-1).view(np.uint8))
                 filled = 0
                 while filled < nbytes:
-                    n = fh.readinto(buffer[filled:])
+                    n = fh.readinto(buffer[filled:filled + READ_CHUNK_BYTES])  # no full-size temporary
                     if not n:
                         raise EOFError(f"entry ends after {filled:,} of {nbytes:,} data bytes")
                     filled += n

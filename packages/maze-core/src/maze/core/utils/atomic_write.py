@@ -14,8 +14,9 @@ Readers never see a partial file, and a failed write never destroys the previous
   An ``OSError`` while writing (also one that a serializer such as ``torch.save`` turns into another exception) is
   raised as one :class:`AtomicWriteError`: ``no space left on device while writing <path>`` for ``ENOSPC``, with the
   original error as ``__cause__``.
-* Temp files a killed process left behind are removed by the next write of the same (existing) target, and by
-  :func:`remove_stale_temp_files` for a whole directory (call it where a run dir is reused).
+* Temp files a killed process left behind are removed when the next process writes into the directory (its first
+  atomic write there cleans the directory once), when the same target is written again, and by
+  :func:`remove_stale_temp_files` (call it where a run dir is reused).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from typing import IO, Any
 
 #: temp files older than this (seconds since their last write) are stale even when their pid is alive (pid reuse)
 STALE_TEMP_AGE_S = 3600.0
+
+#: directories this process has already cleaned of stale temp files (one scan per directory and process)
+_SCANNED_DIRECTORIES: set[str] = set()
 
 _TEMP_RE = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>\d+)-(?P<token>[0-9a-f]{8})$")
 
@@ -185,7 +189,10 @@ def atomic_write(path: str | os.PathLike, binary: bool = True, encoding: str = "
     path = os.path.abspath(os.fspath(path))
     directory = os.path.dirname(path)
     os.makedirs(directory, exist_ok=True)
-    if os.path.exists(path):  # a rewritten file (checkpoint, statistics): drop temp files a killed writer left
+    if directory not in _SCANNED_DIRECTORIES:  # first write of this process here: drop what killed writers left
+        remove_stale_temp_files(directory)
+        _SCANNED_DIRECTORIES.add(directory)
+    elif os.path.exists(path):  # a rewritten file (checkpoint, statistics): its temps of writers killed meanwhile
         remove_stale_temp_files(path)
     tmp = os.path.join(directory, f"{temp_file_prefix(path)}{os.getpid()}-{secrets.token_hex(4)}")
     writer: _RecordingWriter | None = None

@@ -14,6 +14,8 @@ from maze.core.utils.factory import ConfigError, Factory
 MAZE_CORE_CONFIG_MODULE = "maze.core.conf"
 #: Default root config of ``maze-run`` (rollouts).
 DEFAULT_ROOT_CONFIG = "conf_rollout"
+#: Config packages named by the reference docs that live elsewhere here (``maze.conf`` is maze-core's).
+_LEGACY_CONFIG_MODULES = {"maze.conf": MAZE_CORE_CONFIG_MODULE}
 
 
 def make_env(env_config: Any, wrappers_config: Any = None, call_plugins: bool = True) -> Any:
@@ -61,6 +63,53 @@ def make_policy(policy_config: Any, env: Any, call_plugins: bool = True) -> Any:
     return policy
 
 
+def read_config(path: str | Any) -> dict:
+    """Read a YAML file into a dict.
+
+    The file is parsed with ``yaml.safe_load`` (plain data only: no tags that construct Python objects).
+
+    :param path: path of the file to read.
+    :return: dict with the YAML file contents (an empty file gives ``{}``).
+    :raises FileNotFoundError: if there is no such file.
+    :raises ConfigError: naming the file when it is not valid YAML or does not hold a mapping at the top level.
+    """
+    from pathlib import Path
+
+    import yaml
+
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"read_config: no config file {str(file)!r}")
+    try:
+        content = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"read_config: {str(file)!r} is not valid YAML: {exc}") from exc
+    if content is None:
+        return {}
+    if not isinstance(content, dict):
+        raise ConfigError(f"read_config: {str(file)!r} holds a {type(content).__name__} at the top level, "
+                          "expected a mapping of config keys")
+    return content
+
+
+def read_hydra_config(config_module: str | None = None, config_name: str | None = None,
+                      **hydra_overrides: Any) -> Any:
+    """Compose a Hydra config as ``maze-run`` would, given the overrides (without running anything).
+
+    ``read_hydra_config(config_name="conf_rollout", env="gym_env", **{"env.name": "CartPole-v1"})`` returns the
+    composed config, whose ``env``, ``wrappers`` and ``policy`` sections can be passed on, e.g. to
+    :class:`~maze.core.agent_deployment.agent_deployment.AgentDeployment`.
+
+    :param config_module: Python package with extra yaml configs (``None``: maze-core's and the plugins' only;
+        the reference docs' ``"maze.conf"`` means maze-core's config package).
+    :param config_name: the primary config (default ``conf_rollout``).
+    :param hydra_overrides: Hydra overrides as keyword arguments (see :func:`make_env_from_hydra`).
+    :return: the composed config (an OmegaConf ``DictConfig``).
+    """
+    overrides = [f"{key}={_override_value(value)}" for key, value in hydra_overrides.items()]
+    return compose_config(config_module, config_name, overrides)
+
+
 def list_to_dict(list_or_dict: Any) -> dict:
     """``[a, b]`` → ``{0: a, 1: b}``; mappings are returned as dicts."""
     if isinstance(list_or_dict, dict):
@@ -106,6 +155,7 @@ def compose_config(config_module: str | None = None, config_name: str | None = N
     from hydra.errors import HydraException
 
     name = config_name or DEFAULT_ROOT_CONFIG
+    config_module = _LEGACY_CONFIG_MODULES.get(config_module, config_module)  # type: ignore[arg-type]
     with maze_hydra(config_module):
         try:
             return compose(config_name=name, overrides=list(overrides))

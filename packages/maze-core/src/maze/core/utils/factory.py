@@ -162,31 +162,36 @@ def _strip_alias(name: str, kind: str | None) -> str:
     return name
 
 
+def _unknown_name(key: str, value: str, kind: str | None, expected: str) -> ConfigError:
+    what = kind or "component"
+    names = (", ".join(_registry().names(kind)) or "(none installed)") if kind else "see maze-run --plugins"
+    return ConfigError(f"{key} = {value!r}: unknown {what} {value!r} (registered {what} names: {names}). Expected a "
+                       f"registered name or an import path of {expected}")
+
+
 def _load_registered(value: str, key: str, kind: str | None, expected: str) -> tuple[Any, bool]:
     """(object, registered) for a string value; untrusted configs get registered components only."""
     from maze.core.plugins.registry import ComponentError, import_object, looks_like_import_path
 
     source = untrusted_source()
-    registry = _registry()
     name = _strip_alias(value, kind)
     try:
         if not looks_like_import_path(name):
-            hit = registry.find(name, kind)
+            hit = _registry().find(name, kind)
             if hit is None:
-                what = kind or "component"
-                names = ", ".join(registry.names(kind)) if kind else "see maze-run --plugins"
-                raise ConfigError(f"{key} = {value!r}: unknown {what} {value!r} (registered {what} names: "
-                                  f"{names or '(none installed)'}). Expected a registered name or an import path of "
-                                  f"{expected}")
+                raise _unknown_name(key, value, kind, expected)
             return hit.component.load(), True
         hit = registration_of_path(name, kind)
         if hit is not None:
             return hit.component.load(), True
+        if kind is not None and any(name.startswith(p) for p in NAME_ALIAS_PREFIXES.get(kind, ())):
+            raise _unknown_name(key, value, kind, expected)  # a docs alias of a name that is not registered
         if source is not None:
             raise _refusal(key, value, f"registered {kind}" if kind else "registered Maze component", expected)
         obj = import_object(name)
     except ComponentError as exc:
-        raise ConfigError(f"{key} = {value!r}: {exc}") from exc
+        also = f" (registered {kind} names: {', '.join(_registry().names(kind))})" if kind and _registry().names(kind) else ""
+        raise ConfigError(f"{key} = {value!r}: {exc}{also}") from exc
     return obj, False
 
 
@@ -211,6 +216,10 @@ def _resolve(value: Any, base_type: type | None, *, key: str, kind: str | None, 
         raise ConfigError(
             f"{key} = {_show(value)} resolves to the function {_qualified_name(obj)}, which no plugin registered as a "
             f"Maze {kind or 'component'}; expected {expected} (functions are only called when a plugin registers them)")
+    if isinstance(value, str) and untrusted_source() is not None and (kind is None or registration_of_object(obj, kind) is None):
+        # a config read from a file may call a registered factory function only where one of its kind is expected
+        raise _refusal(key, value, f"registered {kind}" if kind else "class derived from the expected base class",
+                       _expected(base_type, kind, False))
     return obj
 
 

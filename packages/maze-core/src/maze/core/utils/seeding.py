@@ -80,14 +80,34 @@ class MazeSeeding:
 
     @classmethod
     def from_config(cls, config: dict | None) -> MazeSeeding:
-        """Build from the ``seeding`` config section (keys ``env_base_seed``, ``agent_base_seed``, ...)."""
-        config = dict(config or {})
+        """Build from the ``seeding`` config section (keys ``env_base_seed``, ``agent_base_seed``, ...).
+
+        :raises ConfigError: naming the key, the value and what is expected (e.g. a seed given as a string).
+        """
+        from maze.core.utils.factory import ConfigError, to_plain
+        from maze.core.utils.validation import expect_bool, expect_int
+
+        config = dict(to_plain(config) or {})
+        valid = ("env_base_seed", "agent_base_seed", "cudnn_determinism_flag", "explicit_env_seeds",
+                 "explicit_agent_seeds")
+        unknown = sorted(set(config) - set(valid))
+        if unknown:
+            raise ConfigError(f"unknown seeding option(s) {['seeding.' + k for k in unknown]}; valid: {list(valid)}")
+        explicit = {}
+        for key in ("explicit_env_seeds", "explicit_agent_seeds"):
+            seeds = config.get(key)
+            if seeds is not None:
+                if not isinstance(seeds, (list, tuple)):
+                    raise ConfigError(f"seeding.{key}={seeds!r} is invalid: expected a list of integers or null")
+                seeds = [expect_int(f"seeding.{key}[{i}]", s, minimum=0) for i, s in enumerate(seeds)]
+            explicit[key] = seeds
         return cls(
-            env_seed=config.get("env_base_seed"),
-            agent_seed=config.get("agent_base_seed"),
-            cudnn_determinism_flag=bool(config.get("cudnn_determinism_flag", False)),
-            explicit_env_seeds=config.get("explicit_env_seeds"),
-            explicit_agent_seeds=config.get("explicit_agent_seeds"),
+            env_seed=expect_int("seeding.env_base_seed", config.get("env_base_seed"), minimum=0, allow_none=True),
+            agent_seed=expect_int("seeding.agent_base_seed", config.get("agent_base_seed"), minimum=0, allow_none=True),
+            cudnn_determinism_flag=expect_bool("seeding.cudnn_determinism_flag",
+                                               config.get("cudnn_determinism_flag", False)),
+            explicit_env_seeds=explicit["explicit_env_seeds"],
+            explicit_agent_seeds=explicit["explicit_agent_seeds"],
         )
 
     def __repr__(self) -> str:

@@ -11,10 +11,40 @@ from maze.core.env.action_conversion import ActionConversionInterface
 from maze.core.env.core_env import CoreEnv
 from maze.core.env.maze_env import MazeEnv
 from maze.core.env.observation_conversion import ObservationConversionInterface
+from maze.core.env.reward import RewardAggregatorInterface
+from maze.core.rendering.gym_renderer import GymRenderer
+
+__all__ = ["GymActionConversion", "GymCoreEnv", "GymMazeEnv", "GymObservationConversion", "GymRenderer",
+           "GymRewardAggregator", "make_gym_maze_env"]
+
+
+class GymRewardAggregator(RewardAggregatorInterface):
+    """A reward aggregator that simply repeats the gym env's original reward (the reward aggregator of
+    :class:`GymCoreEnv`; it subscribes to no events)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: the reward of the gym env's last step (set by :class:`GymCoreEnv`)
+        self.reward: Any = 0.0
+
+    def get_interfaces(self) -> list[type]:
+        """Nothing to subscribe to: the gym env computes its reward itself."""
+        return []
+
+    def summarize_reward(self, maze_state: Any | None = None) -> Any:
+        """The gym env's reward of the last step."""
+        return self.reward
+
+    @classmethod
+    def to_scalar_reward(cls, reward: Any) -> float:
+        """Gym rewards are scalars already."""
+        return float(reward)
 
 
 class GymCoreEnv(CoreEnv):
     """A core env around a gymnasium env: the MazeState is the gym observation, the MazeAction the gym action.
+
+    Its reward aggregator is a :class:`GymRewardAggregator` that repeats the gym env's reward.
 
     :param env: the gymnasium env instance.
     """
@@ -24,10 +54,12 @@ class GymCoreEnv(CoreEnv):
         self.env = env
         self._state: Any = None
         self._gym_step = env.step
+        self.reward_aggregator: GymRewardAggregator = GymRewardAggregator()
 
     def step(self, maze_action: Any) -> tuple[Any, Any, bool, bool, dict]:
         state, reward, terminated, truncated, info = self._gym_step(maze_action)
         self._state = state
+        self.reward_aggregator.reward = reward
         return state, reward, terminated, truncated, info
 
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
@@ -46,8 +78,6 @@ class GymCoreEnv(CoreEnv):
         self.env.close()
 
     def get_renderer(self) -> Any:
-        from maze.core.rendering.gym_renderer import GymRenderer
-
         return GymRenderer(self.env)
 
 
@@ -119,7 +149,11 @@ class GymMazeEnv(MazeEnv[GymCoreEnv]):
             try:
                 env = gym.make(env, render_mode=render_mode, disable_env_checker=True, **kwargs)
             except (gym.error.Error, TypeError) as exc:
-                raise ValueError(f"cannot create gymnasium env '{env}' with arguments {kwargs}: {exc}") from exc
+                from maze.core.utils.factory import ConfigError
+
+                raise ConfigError(f"env.name={env!r}: cannot create this gymnasium env with arguments {kwargs}: {exc} "
+                                  f"(valid names: gymnasium's registry, e.g. CartPole-v1; "
+                                  f"python -c 'import gymnasium; gymnasium.pprint_registry()' lists them)") from exc
         elif not isinstance(env, gym.Env):
             raise TypeError(f"GymMazeEnv expects a gymnasium env id or gymnasium.Env instance, got {type(env).__name__}")
         self.gym_env = env

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from maze.core.utils.stats_utils import CumulativeMovingMeanStd
 from maze.core.wrappers.wrapper import RewardWrapper
 
 
@@ -14,7 +15,8 @@ class ReturnNormalizationRewardWrapper(RewardWrapper):
     (``G_t = gamma * G_{t-1} + r_t``, reset at episode start), as in PPO's reward scaling
     (Engstrom et al. 2020, *Implementation Matters in Deep Policy Gradients*).
 
-    The statistics (Welford's running mean/variance of ``G``) persist across episodes.
+    The statistics (a :class:`~maze.core.utils.stats_utils.CumulativeMovingMeanStd` of ``G``) persist across
+    episodes; multi-agent rewards (arrays) get statistics per entry.
 
     :param env: the env to wrap.
     :param gamma: discount factor of the return (0 < gamma <= 1).
@@ -30,14 +32,22 @@ class ReturnNormalizationRewardWrapper(RewardWrapper):
         self.gamma = float(gamma)
         self.epsilon = float(epsilon)
         self._return: Any = 0.0
-        self.count = 0
-        self.mean: Any = 0.0
-        self._m2: Any = 0.0
+        self.return_stats: CumulativeMovingMeanStd | None = None
+
+    @property
+    def count(self) -> int:
+        """Number of returns seen so far."""
+        return 0 if self.return_stats is None else self.return_stats.count
+
+    @property
+    def mean(self) -> Any:
+        """Running mean of the discounted return."""
+        return 0.0 if self.return_stats is None else self.return_stats.mean
 
     @property
     def var(self) -> Any:
-        """Running variance of the discounted return (0 before two samples)."""
-        return self._m2 / self.count if self.count > 1 else 0.0 * self._m2
+        """Running (population) variance of the discounted return."""
+        return 0.0 if self.return_stats is None else self.return_stats.var
 
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
         """Reset the wrapped env and the discounted return (statistics are kept)."""
@@ -47,8 +57,7 @@ class ReturnNormalizationRewardWrapper(RewardWrapper):
     def reward(self, reward: Any) -> Any:
         """Update the return statistics and return ``reward / sqrt(var(G) + epsilon)``."""
         self._return = self._return * self.gamma + reward
-        self.count += 1
-        delta = self._return - self.mean
-        self.mean = self.mean + delta / self.count
-        self._m2 = self._m2 + delta * (self._return - self.mean)
+        if self.return_stats is None:  # the shape of the reward (scalar or one per actor) is known now
+            self.return_stats = CumulativeMovingMeanStd(np.shape(self._return))
+        self.return_stats.update(np.expand_dims(self._return, 0))
         return reward / np.sqrt(self.var + self.epsilon)

@@ -10,13 +10,15 @@ attributes the wrapper defines).
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any, Iterable, TypeVar
+from typing import Any, Generic, Iterable, TypeVar
 
 import gymnasium as gym
 
 from maze.core.env.structured_env import ActorID
 
 T = TypeVar("T", bound="Wrapper")
+#: The type of the wrapped env (``Wrapper[MazeEnv]``, ``Wrapper[gymnasium.Env]``); for type checkers only.
+EnvType = TypeVar("EnvType")
 
 _SYNTHETIC_CLASSES: dict[tuple[type, type], type] = {}
 
@@ -45,15 +47,16 @@ def _new_instance(cls: type) -> Any:
     return cls.__new__(cls)
 
 
-class Wrapper(gym.Env):
+class Wrapper(gym.Env, Generic[EnvType]):
     """Base of all Maze wrappers: forwards every call to ``self.env`` unless overridden.
 
-    Create wrappers with :meth:`wrap` (``MyWrapper.wrap(env, **kwargs)``) or the constructor.
+    Create wrappers with :meth:`wrap` (``MyWrapper.wrap(env, **kwargs)``) or the constructor. The class is
+    generic in the wrapped env's type for type checkers: ``class MyWrapper(Wrapper[MazeEnv])``.
 
     :param env: the env to wrap (a MazeEnv or another wrapper).
     """
 
-    def __init__(self, env: Any) -> None:
+    def __init__(self, env: EnvType) -> None:
         if env is None:
             raise TypeError(f"{type(self).__name__} needs an env to wrap, got None")
         self.env = env
@@ -165,7 +168,7 @@ class Wrapper(gym.Env):
         return f"<{type(self).__name__}{self.env!r}>"
 
 
-class ObservationWrapper(Wrapper):
+class ObservationWrapper(Wrapper[EnvType]):
     """Transforms observations with :meth:`observation` (on reset and step)."""
 
     @abstractmethod
@@ -187,7 +190,7 @@ class ObservationWrapper(Wrapper):
         return obs_dict, act_dict
 
 
-class ActionWrapper(Wrapper):
+class ActionWrapper(Wrapper[EnvType]):
     """Transforms actions with :meth:`action` before they reach the wrapped env."""
 
     @abstractmethod
@@ -208,7 +211,7 @@ class ActionWrapper(Wrapper):
         return obs_dict, act_dict
 
 
-class RewardWrapper(Wrapper):
+class RewardWrapper(Wrapper[EnvType]):
     """Transforms rewards with :meth:`reward`."""
 
     @abstractmethod

@@ -6,14 +6,13 @@ import contextlib
 import os
 from typing import Any, Mapping
 
-import torch
-
 from maze.core.env.structured_env import ActorID
 from maze.core.utils.factory import ConfigError, Factory, untrusted_config
 from maze.perception.models.model_composer import BaseModelComposer
 from maze.perception.models.space_config import SpacesConfig
 from maze.train.agent.model_building import build_policy
 from maze.train.agent.torch_policy import TorchPolicy
+from maze.train.trainers.common.run_dir import RunDirError, load_torch_file
 
 
 def run_config_path(input_dir: str) -> str:
@@ -83,8 +82,8 @@ class SerializedTorchPolicy(TorchPolicy):
             model = load_run_config(input_dir).get("model")
             model_source = run_config_path(input_dir)
             if model is None:
-                raise ConfigError(f"the run config '{model_source}' has no 'model' section; pass the model config of "
-                                  f"the run (policy.model=...)")
+                raise ConfigError(f"the run config '{model_source}' has no 'model' section; give the model config on "
+                                  f"the command line (+model=<option>)")
         spaces_path = spaces_dict_file or os.path.join(input_dir, SpacesConfig.DEFAULT_FILE_NAME)
         saved = None
         if os.path.isfile(spaces_path):
@@ -118,7 +117,10 @@ class SerializedTorchPolicy(TorchPolicy):
         path = state_dict_file if os.path.isabs(state_dict_file) else os.path.join(input_dir, state_dict_file)
         if not os.path.isfile(path):
             raise ConfigError(f"no weights file '{path}'; was the training run in '{input_dir}' finished/evaluated?")
-        state = torch.load(path, map_location="cpu", weights_only=True)
+        try:
+            state = load_torch_file(path)  # weights_only; a truncated or foreign file gets an error naming it
+        except RunDirError as exc:
+            raise ConfigError(str(exc)) from exc
         state = state.get("model", state)
         if "policy" not in state:
             raise ConfigError(f"'{path}' holds no policy weights (keys: {sorted(state)})")

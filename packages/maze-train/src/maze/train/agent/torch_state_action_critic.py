@@ -9,13 +9,14 @@ import gymnasium as gym
 import torch
 from torch import nn
 
+from maze.core.agent.state_action_critic import StateActionCritic
 from maze.core.env.structured_env import StepKeyType
 from maze.train.agent.torch_critic_base import SharedCriticKeyMixin, StepCriticKeyMixin, TorchCriticBase
 from maze.train.agent.torch_model import iter_unique_modules
 
 
-class TorchStateActionCritic(TorchCriticBase):
-    """Encapsulates Q networks for structured envs.
+class TorchStateActionCritic(TorchCriticBase, StateActionCritic):
+    """Encapsulates Q networks for structured envs (implements maze-core's :class:`StateActionCritic`).
 
     For sub-steps whose action heads are all discrete, a network maps observations to ``{head: (batch, n)}``
     (Q-values of every option, ``Q(S)``); otherwise it maps observations plus actions (as extra input keys) to

@@ -7,32 +7,14 @@ from typing import Any, Mapping
 import torch
 from torch import nn
 
+from maze.core.agent.state_critic import StateCritic
+from maze.core.agent.state_critic_input_output import StateCriticInput, StateCriticOutput, StateCriticStepOutput
 from maze.core.env.structured_env import StepKeyType
 from maze.train.agent.torch_critic_base import SharedCriticKeyMixin, StepCriticKeyMixin, TorchCriticBase
+from maze.train.agent.value_transform import ReduceScaleValueTransform, ValueTransform
 
-
-class ReduceScaleValueTransform:
-    """Invertible value rescaling ``h(x) = sign(x)(sqrt(|x|+1) - 1) + eps*x`` (Pohlen et al. 2018, R2D2/MuZero).
-
-    Critics with a value transform predict ``h(value)``; returns are transformed before the value loss and
-    predictions are mapped back with :meth:`transform_value_inv`. Useful for large reward scales.
-
-    :param epsilon: the linear term keeping ``h`` invertible with a Lipschitz inverse.
-    """
-
-    def __init__(self, epsilon: float = 1e-3) -> None:
-        if epsilon <= 0:
-            raise ValueError(f"ReduceScaleValueTransform.epsilon must be > 0, got {epsilon}")
-        self.epsilon = float(epsilon)
-
-    def transform_value(self, x: torch.Tensor) -> torch.Tensor:
-        """``h(x)``."""
-        return torch.sign(x) * (torch.sqrt(torch.abs(x) + 1) - 1) + self.epsilon * x
-
-    def transform_value_inv(self, x: torch.Tensor) -> torch.Tensor:
-        """``h^-1(x)`` (closed form)."""
-        eps = self.epsilon
-        return torch.sign(x) * (((torch.sqrt(1 + 4 * eps * (torch.abs(x) + 1 + eps)) - 1) / (2 * eps)) ** 2 - 1)
+__all__ = ["ReduceScaleValueTransform", "TorchDeltaStateCritic", "TorchSharedStateCritic", "TorchStateCritic",
+           "TorchStepStateCritic", "ValueTransform"]
 
 
 def _value_of(out: Any) -> torch.Tensor:
@@ -42,14 +24,15 @@ def _value_of(out: Any) -> torch.Tensor:
     return value
 
 
-class TorchStateCritic(TorchCriticBase):
-    """Encapsulates the value networks of a structured env.
+class TorchStateCritic(TorchCriticBase, StateCritic):
+    """Encapsulates the value networks of a structured env (implements maze-core's :class:`StateCritic`).
 
     :param networks: value networks by key (sub-step key, or a single key for shared critics). Each maps an
         observation tensor dict to ``{"value": (batch, 1)}``.
     :param num_policies: number of policies (sub-steps) the critic serves.
     :param device: ``"cpu"`` or ``"cuda"``.
-    :param value_transform: optional :class:`ReduceScaleValueTransform`; networks then predict transformed values.
+    :param value_transform: optional :class:`~maze.train.agent.value_transform.ValueTransform` (e.g.
+        :class:`ReduceScaleValueTransform`); networks then predict transformed values.
     """
 
     network_kind = "value"
@@ -58,7 +41,7 @@ class TorchStateCritic(TorchCriticBase):
     is_delta: bool = False
 
     def __init__(self, networks: Mapping[Any, nn.Module], num_policies: int | None = None, device: str = "cpu",
-                 value_transform: ReduceScaleValueTransform | None = None) -> None:
+                 value_transform: ValueTransform | None = None) -> None:
         super().__init__(networks, num_policies, device)
         self.value_transform = value_transform
         self.to(device)
@@ -72,6 +55,23 @@ class TorchStateCritic(TorchCriticBase):
         :param prev_value: values of the previous sub-step (only used by delta critics).
         """
         return _value_of(self.networks[self.critic_key(critic_id)](observation))
+
+    def predict_values(self, critic_input: StateCriticInput) -> StateCriticOutput:
+        """Values of all sub-steps of a flat env step (delta critics add each sub-step's delta to the value of the
+        sub-step before it).
+
+        :param critic_input: batched observation tensor dicts of the sub-steps, with their actor IDs.
+        :return: per sub-step, the values (value space, with gradients) and their detached copy.
+        """
+        output = StateCriticOutput()
+        previous: torch.Tensor | None = None
+        for step in critic_input:
+            prediction = self.predict_value(step.tensor_dict, step.actor_id.step_key,
+                                            prev_value=previous if self.is_delta else None)
+            values = self.to_value(prediction)
+            output.append(StateCriticStepOutput(values=values, detached_values=values.detach(), actor_id=step.actor_id))
+            previous = values
+        return output
 
     def to_value(self, prediction: torch.Tensor) -> torch.Tensor:
         """Map a raw prediction back to value space (identity without a value transform)."""

@@ -11,7 +11,8 @@ from maze.core.trajectory_recording.writers.trajectory_writer import TrajectoryW
 
 
 class TrajectoryWriterFile(TrajectoryWriter):
-    """Serializes each episode into ``<log_dir>/<episode_id>.traj.zip``, atomically.
+    """Serializes each episode into ``<log_dir>/<episode_id>.traj.zip``, atomically (``<episode_id>-2.traj.zip``...
+    when a file of that name exists: an episode on disk is never overwritten).
 
     The format (JSON metadata + ``.npy`` arrays in a zip, no pickle) is described in
     :mod:`maze.core.trajectory_recording.serialization` and ``docs/trajectory_format.md``.
@@ -29,7 +30,12 @@ class TrajectoryWriterFile(TrajectoryWriter):
         name = str(episode_record.id)
         if not name or os.sep in name or (os.altsep and os.altsep in name) or name in (".", ".."):
             raise ValueError(f"episode id {name!r} cannot be used as a file name")
-        path = dump_trajectory(episode_record, self.log_dir / f"{name}{TRAJECTORY_FILE_SUFFIX}", compress=self.compress)
+        path = self.log_dir / f"{name}{TRAJECTORY_FILE_SUFFIX}"
+        n = 1
+        while path.exists() or path in self.written:  # never overwrite an episode already on disk
+            n += 1
+            path = self.log_dir / f"{name}-{n}{TRAJECTORY_FILE_SUFFIX}"
+        path = dump_trajectory(episode_record, path, compress=self.compress)
         self.written.append(path)
 
     @staticmethod

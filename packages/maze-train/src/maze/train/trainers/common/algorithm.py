@@ -94,15 +94,9 @@ def load_subclass(ref: Any, base: type, where: str) -> type:
 
 
 def _load_subclass(ref: Any, base: type, where: str) -> type:
-    from maze.core.utils.factory import Factory
+    from maze.core.utils.factory import resolve_type
 
-    try:
-        cls = Factory(base).type_from_name(ref)
-    except ConfigError as exc:
-        raise ConfigError(f"{where}: {exc}") from exc
-    if not isinstance(cls, type):
-        raise ConfigError(f"{where}: '{ref}' is not a class; expected a subclass of {base.__module__}.{base.__qualname__}")
-    return cls
+    return resolve_type(ref, base, key=where)
 
 
 def find_algorithm(algorithm_cfg: Any) -> AlgorithmSpec:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Mapping, TypeVar
 
+from maze.core.utils.factory import ConfigError
+
 T = TypeVar("T", bound="AlgorithmConfig")
 
 
-class AlgorithmConfigError(ValueError):
+class AlgorithmConfigError(ConfigError):
     """An algorithm parameter is invalid; the message names the field, its value and what is expected."""
 
 
@@ -43,7 +45,8 @@ class AlgorithmConfig:
         unknown = sorted(set(values) - names)
         if unknown:
             raise AlgorithmConfigError(
-                f"unknown {cls.__name__} parameter(s) {unknown}; valid parameters: {sorted(names)}"
+                f"unknown algorithm parameter(s) {['algorithm.' + u for u in unknown]} of {cls.__name__}; valid "
+                f"parameters: {sorted(names)}"
             )
         missing = [f.name for f in dataclasses.fields(cls)
                    if f.name not in values and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
@@ -55,7 +58,8 @@ class AlgorithmConfig:
     def _check(self, name: str, ok: bool, expected: str) -> None:
         if not ok:
             raise AlgorithmConfigError(
-                f"{type(self).__name__}.{name} = {getattr(self, name)!r} is invalid: expected {expected}"
+                f"algorithm.{name}={getattr(self, name)!r} is invalid: expected {expected} "
+                f"(a parameter of {type(self).__name__}; valid values are described in its docstring)"
             )
 
     def _positive_int(self, *names: str, allow_zero: bool = False) -> None:

@@ -27,6 +27,8 @@ from typing import Any
 
 import torch
 
+from maze.core.utils.factory import ConfigError
+
 STATE_DICT_FILE = "state_dict.pt"
 CHECKPOINT_FILE = "checkpoint.pt"
 SPACES_CONFIG_FILE = "spaces_config.json"
@@ -34,7 +36,7 @@ SPACES_CONFIG_FILE = "spaces_config.json"
 CHECKPOINT_FORMAT = 1
 
 
-class RunDirError(ValueError):
+class RunDirError(ConfigError):
     """A run directory (``input_dir``) cannot be used: missing, not a training run, or holding unreadable files."""
 
 

@@ -79,19 +79,16 @@ class TrainingRunnerOptions:
     unused."""
 
     def __post_init__(self) -> None:
-        def check(name: str, ok: bool, expected: str) -> None:
-            if not ok:
-                raise ConfigError(f"runner.{name}={getattr(self, name)!r} is invalid: expected {expected}")
+        from maze.core.utils.validation import expect_bool, expect_int
 
-        def is_int(value: Any) -> bool:
-            return isinstance(value, int) and not isinstance(value, bool)
-
-        check("mode", isinstance(self.mode, str) and bool(self.mode), "a run mode name (dev, local)")
+        if not isinstance(self.mode, str) or not self.mode:
+            raise ConfigError(f"runner.mode={self.mode!r} is invalid: expected a run mode name (dev, local)")
         for name in ("concurrency", "eval_concurrency", "torch_threads"):
-            check(name, is_int(getattr(self, name)) and getattr(self, name) >= 0, "an integer >= 0")
-        check("progress_bar", self.progress_bar is None or isinstance(self.progress_bar, bool), "true, false or null")
+            expect_int(f"runner.{name}", getattr(self, name), minimum=0)
+        if self.progress_bar is not None:
+            expect_bool("runner.progress_bar", self.progress_bar)
         for name in ("tensorboard", "console_stats"):
-            check(name, isinstance(getattr(self, name), bool), "true or false")
+            expect_bool(f"runner.{name}", getattr(self, name))
 
     @classmethod
     def from_config(cls, options: Any) -> TrainingRunnerOptions:
@@ -129,6 +126,16 @@ class TrainingRunMode(Runner):
         algorithm = find_algorithm(cfg.algorithm)
         runner_cls = TrainingRunner.class_for(algorithm, self.options.mode)
         self.runner = runner_cls(cfg, algorithm, self.options, self.output_dir)
+
+    def validate(self, cfg: Any) -> None:
+        """Check the composed config before anything is built: the algorithm and its parameters, the run mode, the
+        seeds and ``input_dir``."""
+        algorithm = find_algorithm(cfg.algorithm)
+        algorithm.config_class().from_config(cfg.algorithm)
+        algorithm.runner_ref(self.options.mode)
+        MazeSeeding.from_config(cfg.get("seeding"))
+        if cfg.get("input_dir"):
+            RunDir.existing(str(cfg.get("input_dir")))
 
     def run(self) -> EpochStats:
         if self.runner is None:

@@ -66,7 +66,7 @@ def train_and_predict(env, steps: int = 256):
     return actions
 
 
-def assert_normalized(env, steps: int = 400):
+def assert_normalized(env, steps: int = 1000):
     """Random play in the wrapped env yields observations with per-element mean ~0 and std ~1."""
     env.action_space.seed(5)
     obs, _ = env.reset(seed=5)
@@ -76,8 +76,9 @@ def assert_normalized(env, steps: int = 400):
         observations.append(obs if not (terminated or truncated) else env.reset()[0])
     data = np.stack(observations)
     assert data.shape == (steps + 1, 4)
-    assert np.all(np.abs(data.mean(axis=0)) < 0.5), data.mean(axis=0)
-    assert np.all((data.std(axis=0) > 0.5) & (data.std(axis=0) < 2.0)), data.std(axis=0)
+    # unseeded estimation and play: loose bounds; raw CartPole observations (std ~0.1 for position and angle) fail
+    assert np.all(np.abs(data.mean(axis=0)) < 1.0), data.mean(axis=0)
+    assert np.all((data.std(axis=0) > 0.4) & (data.std(axis=0) < 2.5)), data.std(axis=0)
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def test_plain_python_part(in_tmp):
         default_strategy_config={"clip_range": (None, None), "axis": 0}, default_statistics=None,
         statistics_dump="statistics.json", sampling_policy=RandomPolicy(env.action_spaces_dict),
         exclude=None, manual_config=None)
-    statistics = obtain_normalization_statistics(env, n_samples=300)
+    statistics = obtain_normalization_statistics(env, n_samples=1000)
     env.set_normalization_statistics(statistics)
     env = NoDictSpacesWrapper(env)  # SB3 does not support Dict spaces
 
@@ -119,7 +120,7 @@ def test_hydra_part(in_tmp, monkeypatch):
 
     env = make_env_from_hydra("sb3_tutorial_conf", "cartpole_normalized")
     assert isinstance(env, ObservationNormalizationWrapper)
-    statistics = obtain_normalization_statistics(env, n_samples=300)
+    statistics = obtain_normalization_statistics(env, n_samples=1000)
     env.set_normalization_statistics(statistics)
     env = NoDictSpacesWrapper(env)
     assert (in_tmp / "statistics.json").exists()
