@@ -65,12 +65,14 @@ class EnvBoundCartPole(gym.Env):
     """CartPole-v1 dynamics (500-step time limit via the registered id) plus CPU busy work per step.
 
     :param work_iterations: busy-loop iterations per step (see :func:`calibrate_work`).
+    :param render_mode: accepted for ``gymnasium.make``; the env does not render.
     """
 
     metadata: dict[str, Any] = {"render_modes": []}
 
-    def __init__(self, work_iterations: int = 0) -> None:
+    def __init__(self, work_iterations: int = 0, render_mode: str | None = None) -> None:
         self.cartpole = CartPoleEnv()
+        self.render_mode = render_mode
         self.work_iterations = int(work_iterations)
         self.observation_space = self.cartpole.observation_space
         self.action_space = self.cartpole.action_space
@@ -88,12 +90,14 @@ class ImageObsCartPole(gym.Env):
     """CartPole-v1 dynamics with an 84x84x3 ``uint8`` observation (a frame of a fixed random bank per step).
 
     :param n_frames: size of the frame bank (drawn once from a fixed seed).
+    :param render_mode: accepted for ``gymnasium.make``; the env does not render.
     """
 
     metadata: dict[str, Any] = {"render_modes": []}
 
-    def __init__(self, n_frames: int = 16) -> None:
+    def __init__(self, n_frames: int = 16, render_mode: str | None = None) -> None:
         self.cartpole = CartPoleEnv()
+        self.render_mode = render_mode
         self.frames = np.random.default_rng(0).integers(0, 256, size=(n_frames, *IMAGE_SHAPE), dtype=np.uint8)
         self.observation_space = gym.spaces.Box(0, 255, IMAGE_SHAPE, np.uint8)
         self.action_space = self.cartpole.action_space

@@ -44,7 +44,7 @@ html_title = "Maze"
 
 # ---------------------------------------------------------------- MyST (the Markdown pages)
 myst_heading_anchors = 3  # `[...](architecture.md#layers-enforced)` links resolve
-myst_enable_extensions = ["colon_fence"]
+myst_enable_extensions = ["colon_fence", "deflist"]
 # The design notes in docs/*.md are written for GitHub and keep changing: their heading levels jump
 # (## → ####) and code fences carry languages Pygments may not lex; neither is an error of the site.
 suppress_warnings = ["myst.header"]
@@ -100,7 +100,103 @@ class MazeApiModules(SphinxDirective):
         return []
 
 
+def _drop_foreign_inherited_docstring(app, what, name, obj, options, lines) -> None:  # noqa: ANN001
+    """Drop a member's docstring that autodoc inherited from a class outside Maze.
+
+    Maze's wrappers override gymnasium's ``step``/``reset``/``metadata`` without docstrings of their own; autodoc
+    would show gymnasium's Google-style docstrings there, which are not reST (and would not describe Maze).
+    """
+    if what not in ("method", "property") or not lines or "." not in name:
+        return
+    if (getattr(obj, "__doc__", None) or "").strip():
+        return  # a docstring of its own
+    owner_path, _, attr = name.rpartition(".")
+    owner = _import_path(owner_path)
+    if not isinstance(owner, type):
+        return
+    for base in owner.__mro__[1:]:
+        member = base.__dict__.get(attr)
+        if member is not None and (getattr(member, "__doc__", None) or "").strip():
+            if not base.__module__.startswith("maze."):
+                lines.clear()
+            return
+
+
+def _import_path(path: str):  # noqa: ANN202
+    """The object at dotted ``path`` (module attributes included), or ``None``."""
+    parts = path.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[i:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def _table(title: str, header: tuple[str, str], rows: list[list[list[str]]]) -> nodes.table:
+    """A two-column docutils table; each body cell is a list of words shown as inline code, comma-separated."""
+    table = nodes.table()
+    table += nodes.title(text=title)
+    group = nodes.tgroup(cols=2)
+    table += group
+    for width in (1, 4):
+        group += nodes.colspec(colwidth=width)
+
+    def row(cells: list[list[str]] | tuple[str, str], literal: bool) -> nodes.row:
+        out = nodes.row()
+        for cell in cells:
+            para = nodes.paragraph()
+            words = cell if isinstance(cell, list) else [cell]
+            for i, word in enumerate(words):
+                if i:
+                    para += nodes.Text(", ")
+                para += nodes.literal(text=word) if literal else nodes.Text(word)
+            out += nodes.entry("", para)
+        return out
+
+    head = nodes.thead()
+    head += row(header, literal=False)
+    body = nodes.tbody()
+    for cells in rows:
+        body += row(cells, literal=True)
+    group += head
+    group += body
+    return table
+
+
+class MazeCliGroups(SphinxDirective):
+    """``maze-cli-groups`` — root configs and config groups with their options, from the installed plugins.
+
+    Uses the same sources as ``maze-run --help``: :func:`maze.core.cli.root_configs` and Hydra's config loader
+    over the Maze search path (:func:`maze.core.utils.config_utils.maze_hydra`).
+    """
+
+    def run(self) -> list[nodes.Node]:
+        from maze.core import cli
+        from maze.core.utils.config_utils import maze_hydra
+
+        available = cli.root_configs()
+        with maze_hydra() as loader:
+            groups = cli._config_groups(loader)
+        roots = []
+        for name in list(cli.KNOWN_ROOT_CONFIGS) + sorted(set(available) - set(cli.KNOWN_ROOT_CONFIGS)):
+            known = cli.KNOWN_ROOT_CONFIGS.get(name)
+            shipped = available[name][0] if name in available else f"none in this build (planned: {known.distribution})"
+            roots.append([[name], [shipped]])
+        options = [[[group], sorted(opts)] for group, opts in sorted(groups.items())]
+        return [_table("Root configs (-cn NAME)", ("root config", "shipped by"), roots),
+                _table("Config groups (group=option)", ("group", "options"), options)]
+
+
 def setup(app):  # noqa: ANN001, ANN201  (Sphinx's extension entry point)
     sys.path.insert(0, str(DOCS))
     app.add_directive("maze-api-modules", MazeApiModules)
+    app.add_directive("maze-cli-groups", MazeCliGroups)
+    app.connect("autodoc-process-docstring", _drop_foreign_inherited_docstring)
     return {"parallel_read_safe": True}

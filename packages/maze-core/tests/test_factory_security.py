@@ -64,12 +64,20 @@ def test_a_factory_function_is_called_only_when_registered(plugin_manager) -> No
     env = Factory(GymMazeEnv, kind="env").instantiate(
         {"_target_": "maze.core.wrappers.maze_gym_env_wrapper.make_gym_maze_env", "name": "CartPole-v1"})
     assert isinstance(env, GymMazeEnv)
-    # an unregistered function is not called, even though it would return the right type
+    # an unregistered function without a declared return type is not called, even though it would return the right type
     path = f"{__name__}.make_cartpole"
     with pytest.raises(ConfigError, match=r"env._target_ = '.*make_cartpole' resolves to the function .*no plugin "
                                           r"registered as a Maze env") as exc_info:
         Factory(GymMazeEnv, kind="env").instantiate({"_target_": path}, _key="env")
     one_line(exc_info)
+    assert CALLS == []
+    # on the command line, a factory function whose return annotation declares the type is called (the docs' pattern)
+    env = Factory(GymMazeEnv, kind="env").instantiate({"_target_": f"{__name__}.make_annotated_cartpole"}, _key="env")
+    assert isinstance(env, GymMazeEnv) and CALLS == ["annotated"]
+    CALLS.clear()
+    with untrusted_config("run dir config.yaml"):  # ...but never from a file
+        with pytest.raises(ConfigError):
+            Factory(GymMazeEnv, kind="env").instantiate({"_target_": f"{__name__}.make_annotated_cartpole"}, _key="env")
     assert CALLS == []
 
     class Plugin:
@@ -86,8 +94,13 @@ def test_a_factory_function_is_called_only_when_registered(plugin_manager) -> No
 CALLS: list[str] = []
 
 
-def make_cartpole() -> GymMazeEnv:
+def make_cartpole():  # noqa: ANN201 - deliberately without a return annotation
     CALLS.append("called")
+    return GymMazeEnv("CartPole-v1")
+
+
+def make_annotated_cartpole() -> GymMazeEnv:
+    CALLS.append("annotated")
     return GymMazeEnv("CartPole-v1")
 
 

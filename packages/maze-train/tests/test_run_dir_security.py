@@ -96,7 +96,9 @@ def test_a_trusted_model_on_the_command_line_replaces_the_tampered_one(trained_r
     assert not pwned.exists()
 
 
-def test_resume_and_fine_tune_from_a_tampered_run_dir_use_only_its_weights(trained_run: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["resume", "fine_tune"])
+def test_resume_and_fine_tune_from_a_tampered_run_dir_use_only_its_weights(trained_run: Path, tmp_path: Path,
+                                                                         mode: str) -> None:
     pwned = tmp_path / "pwned"
 
     def change(config: dict[str, Any]) -> None:
@@ -106,10 +108,13 @@ def test_resume_and_fine_tune_from_a_tampered_run_dir_use_only_its_weights(train
         config["wrappers"] = {"subprocess.Popen": {"args": ["touch", str(pwned)]}}
 
     run = tampered_copy(trained_run, tmp_path / "run", change)
+    if mode == "fine_tune":
+        (run / "checkpoint.pt").unlink()  # only the best weights: fine-tuning
     out = tmp_path / "resumed"
     proc = maze_run([*TRAIN, f"input_dir={run}", f"hydra.run.dir={out}"], tmp_path)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert "Initializing from" in proc.stdout and str(run) in proc.stdout
+    started_from = run / ("checkpoint.pt" if mode == "resume" else "state_dict.pt")
+    assert f"Initializing from {started_from}" in proc.stdout
     assert (out / "state_dict.pt").is_file()
     assert not pwned.exists()
 

@@ -97,7 +97,7 @@ def test_worker_crash_ends_the_run_with_the_worker_traceback_and_keeps_finished_
 
 
 def test_bad_input_gets_clear_errors(tmp_path):
-    with pytest.raises(ValueError, match="n_processes must be >= 1"):
+    with pytest.raises(ValueError, match=r"runner.n_processes=0 is invalid: expected an integer >= 1"):
         ParallelRolloutRunner(n_processes=0)
     runner = _runner(tmp_path)
     with pytest.raises(ValueError, match="cannot be sent to worker processes"):

@@ -63,6 +63,14 @@ class EnvironmentContext:
         the step counter stays and events of all sub-steps accumulate until the core step ends."""
         self._keep_open = True
 
+    def clone_from(self, other: EnvironmentContext) -> None:
+        """Take over the episode ID and step counter of ``other`` (for simulated envs that clone another env's
+        state); the event service and its subscribers stay this context's own."""
+        self._episode_id = other._episode_id
+        self.step_id = other.step_id
+        self._step_in_progress = other._step_in_progress
+        self._keep_open = other._keep_open
+
     def reset_env_episode(self) -> None:
         """Called on env reset: new episode ID, step counter to 0, events cleared."""
         self._episode_id = None

@@ -142,7 +142,8 @@ class ParallelRolloutWorker:
     @staticmethod
     def run(env_config: Any, wrapper_config: Any, agent_config: Any, max_episode_steps: int, record_trajectory: bool,
             record_event_logs: bool, output_dir: str, task_queue: Any, reporting_queue: Any, worker_id: int,
-            progress: WorkerProgress | None = None, stack_dump_path: str | None = None) -> None:
+            progress: WorkerProgress | None = None, stack_dump_path: str | None = None,
+            deterministic: bool = False) -> None:
         """Build env and policy, then run episodes from ``task_queue`` (``(index, env_seed, agent_seed)``, ``None``
         ends) and report each through ``reporting_queue``.
 
@@ -150,6 +151,7 @@ class ParallelRolloutWorker:
             writes its episode index to ``episodes[worker_id]``, and stops when ``stop`` is set (the running
             episode is dropped without writing its trajectory).
         :param stack_dump_path: file to dump all thread stacks into on :data:`STACK_DUMP_SIGNAL`.
+        :param deterministic: ask the policy for deterministic actions.
         """
         episode_index = -1
         stack_dump_file = None
@@ -208,7 +210,7 @@ class ParallelRolloutWorker:
                 while not done and not stop.value:
                     action = policy.compute_action(obs, maze_state=env.get_maze_state() if needs_state else None,
                                                    env=env if needs_env else None, actor_id=env.actor_id(),
-                                                   deterministic=False)
+                                                   deterministic=deterministic)
                     obs, reward, terminated, truncated, _ = env.step(action)
                     heartbeats[worker_id] += 1
                     steps += 1
@@ -240,12 +242,13 @@ class ParallelRolloutRunner(RolloutRunner):
     :param timeout_s: no-progress timeout in seconds: a worker that finishes no env reset or step for this long
         is stalled; its stack is dumped into the error, the run stops and the error is raised. ``None``/``0``:
         wait forever. Worker start-up may take at least :data:`SETUP_TIMEOUT_MIN_S`.
+    :param deterministic: the workers ask the policy for deterministic actions.
     """
 
     def __init__(self, n_processes: int = 5, n_episodes: int = 50, max_episode_steps: int | None = None,
                  record_trajectory: bool = False, record_event_logs: bool = False,
-                 timeout_s: float | None = DEFAULT_TIMEOUT_S) -> None:
-        super().__init__(n_episodes, max_episode_steps, record_trajectory, record_event_logs)
+                 timeout_s: float | None = DEFAULT_TIMEOUT_S, deterministic: bool = False) -> None:
+        super().__init__(n_episodes, max_episode_steps, record_trajectory, record_event_logs, deterministic)
         from maze.core.utils.validation import expect_int, expect_number
 
         self.n_processes = expect_int("runner.n_processes", n_processes, minimum=1)
@@ -263,8 +266,10 @@ class ParallelRolloutRunner(RolloutRunner):
 
         return self.run_with(plain(self.cfg.env), plain(self.cfg.policy), wrappers=plain(self.cfg.get("wrappers")))
 
-    def run_with(self, env: Any, policy: Any, wrappers: Any = None) -> list[EpisodeStatsReport]:  # type: ignore[override]
-        """Run the rollout; ``env``/``policy`` are configs or picklable instances (copied into each worker)."""
+    def run_with(self, env: Any, policy: Any = None, wrappers: Any = None, *, agent: Any = None) -> list[EpisodeStatsReport]:
+        """Run the rollout in worker processes; ``env``/``policy`` (or ``agent``, its documented name) are configs or
+        picklable instances (copied into each worker, which applies ``wrappers`` and builds what is a config)."""
+        policy = self.policy_argument(policy, agent)
         from maze.core.log_events.log_events_writer_tsv import LogEventsWriterTSV
         from maze.core.rollout.rollout_stats import RolloutStatsLogging
 
@@ -297,7 +302,8 @@ class ParallelRolloutRunner(RolloutRunner):
         workers = [
             ctx.Process(target=ParallelRolloutWorker.run, name=f"maze-rollout-worker-{w}", daemon=True,
                         args=(env, wrappers, policy, self.max_episode_steps, self.record_trajectory,
-                              self.record_event_logs, output_dir, task_queue, report_queue, w, progress, dump_paths[w]))
+                              self.record_event_logs, output_dir, task_queue, report_queue, w, progress, dump_paths[w]),
+                        kwargs={"deterministic": self.deterministic})
             for w in range(n_workers)
         ]
         self.reports = []

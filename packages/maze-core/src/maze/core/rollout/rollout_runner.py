@@ -16,16 +16,19 @@ class RolloutRunner(Runner):
     :param max_episode_steps: cut episodes after this many steps (``0``/``None``: no limit).
     :param record_trajectory: record trajectories to ``<output_dir>/trajectory_data``.
     :param record_event_logs: write raw event logs to ``<output_dir>/event_logs``.
+    :param deterministic: ask the policy for deterministic actions (e.g. the most likely action of a trained
+        policy) instead of sampled ones.
     """
 
     def __init__(self, n_episodes: int = 50, max_episode_steps: int | None = None,
-                 record_trajectory: bool = False, record_event_logs: bool = False) -> None:
+                 record_trajectory: bool = False, record_event_logs: bool = False, deterministic: bool = False) -> None:
         from maze.core.utils.validation import expect_bool, expect_int
 
         self.n_episodes = expect_int("runner.n_episodes", n_episodes, minimum=1)
         self.max_episode_steps = expect_int("runner.max_episode_steps", max_episode_steps, minimum=0, allow_none=True) or 0
         self.record_trajectory = expect_bool("runner.record_trajectory", record_trajectory)
         self.record_event_logs = expect_bool("runner.record_event_logs", record_event_logs)
+        self.deterministic = expect_bool("runner.deterministic", deterministic)
         self.maze_seeding = MazeSeeding()
 
     def validate(self, cfg: Any) -> None:
@@ -76,5 +79,42 @@ class RolloutRunner(Runner):
         return env
 
     @abstractmethod
-    def run_with(self, env: Any, policy: Any) -> Any:
-        """Run the rollout with an already created env and policy."""
+    def run_with(self, env: Any, policy: Any = None, wrappers: Any = None, *, agent: Any = None) -> Any:
+        """Run the rollout with the given env, wrappers and policy, without a Hydra config (e.g. from Python).
+
+        ``runner.run_with(env=GymMazeEnv("CartPole-v1"), wrappers={"RewardScalingWrapper": {"scale": 0.1}},
+        agent=DummyCartPolePolicy())``. Runners are meant to run once: each run registers its own statistics and
+        event writers.
+
+        :param env: an env (instance) or env config.
+        :param policy: a policy (instance) or policy config; the env's declarations are offered to a config.
+        :param wrappers: a wrapper config (``WrapperFactory`` format) applied to ``env``.
+        :param agent: the reference docs' name of ``policy`` (give one of the two).
+        """
+
+    @staticmethod
+    def policy_argument(policy: Any, agent: Any) -> Any:
+        """The policy given to :meth:`run_with` as ``policy`` or under its documented name ``agent``."""
+        if (policy is None) == (agent is None):
+            raise TypeError("run_with needs the policy: pass exactly one of policy=... and agent=..."
+                            if policy is None else "run_with got both policy= and agent=; agent is another name for "
+                            "the policy, pass only one")
+        return policy if policy is not None else agent
+
+    @staticmethod
+    def build_env_and_policy(env: Any, wrappers: Any, policy: Any) -> tuple[Any, Any]:
+        """Create what is a config (env with wrappers, then the policy with the env's declarations); instances are
+        used as they are (``wrappers`` are applied to an env instance too)."""
+        from maze.core.agent.policy import Policy
+        from maze.core.env.maze_env import MazeEnv
+        from maze.core.utils.config_utils import make_env, make_policy
+        from maze.core.wrappers.wrapper import Wrapper
+        from maze.core.wrappers.wrapper_factory import WrapperFactory
+
+        if isinstance(env, (MazeEnv, Wrapper)):
+            env = WrapperFactory.wrap_from_config(env, wrappers) if wrappers else env
+        else:
+            env = make_env(env, wrappers)
+        if not isinstance(policy, Policy):
+            policy = make_policy(policy, env)
+        return env, policy

@@ -27,15 +27,19 @@ class SequentialRolloutRunner(RolloutRunner):
     :param record_trajectory: record trajectory data.
     :param record_event_logs: write raw event logs.
     :param render: render every step with the env's renderer (saved as images in the output dir).
+    :param deterministic: ask the policy for deterministic actions.
     """
 
     def __init__(self, n_episodes: int = 50, max_episode_steps: int | None = None,
-                 record_trajectory: bool = False, record_event_logs: bool = False, render: bool = False) -> None:
-        super().__init__(n_episodes, max_episode_steps, record_trajectory, record_event_logs)
+                 record_trajectory: bool = False, record_event_logs: bool = False, render: bool = False,
+                 deterministic: bool = False) -> None:
+        super().__init__(n_episodes, max_episode_steps, record_trajectory, record_event_logs, deterministic)
         self.render = bool(render)
         self.results: list[EpisodeResult] = []
 
-    def run_with(self, env: Any, policy: Any) -> list[EpisodeResult]:
+    def run_with(self, env: Any, policy: Any = None, wrappers: Any = None, *, agent: Any = None) -> list[EpisodeResult]:
+        """Run the rollout sequentially in this process (arguments: see :meth:`RolloutRunner.run_with`)."""
+        env, policy = self.build_env_and_policy(env, wrappers, self.policy_argument(policy, agent))
         env = self.wrap_for_recording(env, render=self.render)
         env_seed = self.maze_seeding.generate_env_instance_seed()
         policy.seed(self.maze_seeding.generate_agent_instance_seed())
@@ -59,7 +63,7 @@ class SequentialRolloutRunner(RolloutRunner):
                     maze_state=env.get_maze_state() if needs_state else None,
                     env=env if needs_env else None,
                     actor_id=env.actor_id(),
-                    deterministic=False,
+                    deterministic=self.deterministic,
                 )
                 obs, reward, terminated, truncated, _ = env.step(action)
                 total += float(reward)

@@ -196,8 +196,10 @@ def atomic_write(path: str | os.PathLike, binary: bool = True, encoding: str = "
         remove_stale_temp_files(path)
     tmp = os.path.join(directory, f"{temp_file_prefix(path)}{os.getpid()}-{secrets.token_hex(4)}")
     writer: _RecordingWriter | None = None
+    created = False
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        created = True
         try:
             writer = _RecordingWriter(_open_raw(fd))
         except BaseException:
@@ -215,8 +217,9 @@ def atomic_write(path: str | os.PathLike, binary: bool = True, encoding: str = "
         os.replace(tmp, path)
         _fsync_directory(directory)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if created:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         if isinstance(exc, AtomicWriteError) or not isinstance(exc, Exception):
             raise  # KeyboardInterrupt, SystemExit: cleaned up, propagated as they are
         cause = writer.write_error if writer is not None and writer.write_error is not None else exc

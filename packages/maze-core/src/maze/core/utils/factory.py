@@ -212,15 +212,30 @@ def _resolve(value: Any, base_type: type | None, *, key: str, kind: str | None, 
         raise ConfigError(f"{key} = {_show(value)} resolves to a {type(obj).__name__} ({obj!r:.80}), expected {expected}")
     if not functions:
         raise ConfigError(f"{key} = {_show(value)} resolves to the function {_qualified_name(obj)}, expected {expected}")
-    if not registered and registration_of_object(obj, kind) is None:
+    if not registered and registration_of_object(obj, kind) is None and not (
+            # a trusted config (the current command) may name a factory function whose return annotation declares the
+            # expected type (``def make_env(...) -> MazeEnv``): the annotation is its type check before the call
+            untrusted_source() is None and base_type is not None and _returns_subclass(obj, base_type)):
         raise ConfigError(
             f"{key} = {_show(value)} resolves to the function {_qualified_name(obj)}, which no plugin registered as a "
-            f"Maze {kind or 'component'}; expected {expected} (functions are only called when a plugin registers them)")
+            f"Maze {kind or 'component'}; expected {expected} (a function is only called when a plugin registers it "
+            f"or, in a config of the current command, when its return annotation declares that type)")
     if isinstance(value, str) and untrusted_source() is not None and (kind is None or registration_of_object(obj, kind) is None):
         # a config read from a file may call a registered factory function only where one of its kind is expected
         raise _refusal(key, value, f"registered {kind}" if kind else "class derived from the expected base class",
                        _expected(base_type, kind, False))
     return obj
+
+
+def _returns_subclass(fn: Any, base_type: type) -> bool:
+    """Whether ``fn``'s return annotation is a class derived from ``base_type`` (unresolvable annotations: no)."""
+    import typing
+
+    try:
+        annotation = typing.get_type_hints(fn).get("return")
+    except Exception:  # noqa: BLE001 - builtins, broken forward references: no declared type
+        return False
+    return inspect.isclass(annotation) and issubclass(annotation, base_type)
 
 
 def _show(value: Any) -> str:

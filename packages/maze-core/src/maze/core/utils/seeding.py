@@ -24,6 +24,15 @@ def set_seeds_globally(seed: int, set_cudnn_determinism: bool = False, info_txt:
         torch.backends.cudnn.benchmark = False
 
 
+def set_random_states(seed: int) -> None:
+    """Set the random states of all random generators used in the framework (the older reference docs' name of
+    :func:`set_seeds_globally`).
+
+    :param seed: the seed of Python's ``random``, NumPy's global RNG and torch (when installed).
+    """
+    set_seeds_globally(seed)
+
+
 class MazeSeeding:
     """Turns a base env seed and a base agent seed into streams of per-instance seeds.
 

@@ -12,6 +12,7 @@ from maze.core.env.core_env import CoreEnv
 from maze.core.env.maze_env import MazeEnv
 from maze.core.env.observation_conversion import ObservationConversionInterface
 from maze.core.env.reward import RewardAggregatorInterface
+from maze.core.env.simulated_env_mixin import SimulatedEnvMixin
 from maze.core.rendering.gym_renderer import GymRenderer
 
 __all__ = ["GymActionConversion", "GymCoreEnv", "GymMazeEnv", "GymObservationConversion", "GymRenderer",
@@ -65,6 +66,31 @@ class GymCoreEnv(CoreEnv):
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
         self._state, info = self.env.reset(seed=seed, options=options)
         return self._state, info
+
+    def clone_from(self, other: GymCoreEnv) -> None:
+        """Reset this env to the state of ``other`` (a deep copy of its gymnasium env, state and step counter).
+
+        :raises TypeError: if the gymnasium env cannot be deep-copied (e.g. envs holding native simulator handles).
+        """
+        import copy
+
+        name = getattr(getattr(other.env, "spec", None), "id", None) or type(other.env.unwrapped).__name__
+        try:
+            env = copy.deepcopy(other.env)
+        except Exception as exc:  # noqa: BLE001 - any copy failure means: this env cannot be cloned
+            raise TypeError(f"cannot clone the gymnasium env {name}: it cannot be deep-copied "
+                            f"({type(exc).__name__}: {exc})") from exc
+        # native objects (e.g. Box2D bodies) may "copy" to None without an error: such a copy is unusable
+        lost = sorted(k for k, v in vars(other.env.unwrapped).items()
+                      if v is not None and vars(env.unwrapped).get(k, v) is None)
+        if lost:
+            raise TypeError(f"cannot clone the gymnasium env {name}: deep-copying it loses {lost} (native simulator "
+                            "state that Python cannot copy)")
+        self.env = env
+        self._gym_step = env.step
+        self._state = copy.deepcopy(other._state)
+        self.reward_aggregator.reward = other.reward_aggregator.reward
+        self.context.clone_from(other.context)
 
     def seed(self, seed: Any) -> None:
         """Seed the gym env's RNG and its spaces (takes effect immediately, as gymnasium has no seed())."""
@@ -136,8 +162,11 @@ class GymActionConversion(ActionConversionInterface):
         return self._space
 
 
-class GymMazeEnv(MazeEnv[GymCoreEnv]):
+class GymMazeEnv(MazeEnv[GymCoreEnv], SimulatedEnvMixin):
     """A gymnasium env as a MazeEnv with dict spaces.
+
+    It is a simulated env: :meth:`clone_from` resets it to the state of another ``GymMazeEnv`` of the same
+    gymnasium env (for envs whose state can be deep-copied, e.g. the classic-control envs).
 
     :param env: a gymnasium env id (``"CartPole-v1"``) or instance.
     :param render_mode: passed to ``gymnasium.make`` when ``env`` is an id.
@@ -151,9 +180,12 @@ class GymMazeEnv(MazeEnv[GymCoreEnv]):
             except (gym.error.Error, TypeError) as exc:
                 from maze.core.utils.factory import ConfigError
 
-                raise ConfigError(f"env.name={env!r}: cannot create this gymnasium env with arguments {kwargs}: {exc} "
-                                  f"(valid names: gymnasium's registry, e.g. CartPole-v1; "
-                                  f"python -c 'import gymnasium; gymnasium.pprint_registry()' lists them)") from exc
+                unknown = isinstance(exc, (gym.error.NameNotFound, gym.error.NamespaceNotFound,
+                                           gym.error.VersionNotFound, gym.error.UnregisteredEnv))
+                hint = (" (valid names: gymnasium's registry, e.g. CartPole-v1; "
+                        "python -c 'import gymnasium; gymnasium.pprint_registry()' lists them)") if unknown else ""
+                raise ConfigError(f"env.name={env!r}: cannot create this gymnasium env with arguments {kwargs}: "
+                                  f"{exc}{hint}") from exc
         elif not isinstance(env, gym.Env):
             raise TypeError(f"GymMazeEnv expects a gymnasium env id or gymnasium.Env instance, got {type(env).__name__}")
         self.gym_env = env
@@ -169,6 +201,17 @@ class GymMazeEnv(MazeEnv[GymCoreEnv]):
 
     def render(self) -> Any:
         return self.gym_env.render()
+
+
+    def clone_from(self, env: GymMazeEnv) -> None:
+        """Reset this env to the current state of ``env`` (another ``GymMazeEnv``; it is not changed).
+
+        :raises TypeError: if ``env`` is no ``GymMazeEnv`` or its gymnasium env cannot be deep-copied.
+        """
+        if not isinstance(env, GymMazeEnv):
+            raise TypeError(f"GymMazeEnv.clone_from needs another GymMazeEnv, got {type(env).__name__}")
+        self.core_env.clone_from(env.core_env)
+        self.gym_env = self.core_env.env
 
 
 def make_gym_maze_env(name: str, **kwargs: Any) -> GymMazeEnv:

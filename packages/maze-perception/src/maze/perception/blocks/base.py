@@ -132,8 +132,25 @@ class PerceptionBlock(nn.Module):
         """Total number of parameters of the block."""
         return sum(p.numel() for p in self.parameters())
 
+    def layer_summary(self) -> list[str]:
+        """Short lines naming the block's inner layers, shown in its box of the inference-graph picture
+        (e.g. ``["Dense 2×256 Tanh"]``).
+
+        The default lists the torch modules the block holds (see :func:`summarize_modules`); blocks override it
+        with a description in their own terms. Blocks without modules (reshaping, slicing) give ``[]``.
+        """
+        return summarize_modules(self)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}\nOut Shapes: {self.out_shapes()}"
+
+
+def format_sizes(sizes: Sequence[int]) -> str:
+    """Layer sizes for graph pictures: ``[256, 256]`` → ``2×256``, ``[16, 32]`` → ``16-32``, ``[64]`` → ``64``."""
+    sizes = list(sizes)
+    if len(sizes) > 1 and len(set(sizes)) == 1:
+        return f"{len(sizes)}×{sizes[0]}"
+    return "-".join(str(s) for s in sizes)
 
 
 def check_int_list(value: Any, name: str, block: str) -> list[int]:
@@ -147,3 +164,83 @@ def check_int_list(value: Any, name: str, block: str) -> list[int]:
     if not out or any(v <= 0 for v in out):
         raise ValueError(f"{block}: {name} must be a non-empty list of positive ints, got {value!r}")
     return out
+
+
+#: modules described as one layer although they hold sub-modules (their parts are no layers of their own)
+_ATOMIC_MODULES: tuple[type[nn.Module], ...] = (nn.RNNBase, nn.MultiheadAttention, nn.TransformerEncoderLayer, nn.TransformerDecoderLayer)
+
+
+def describe_module(module: nn.Module) -> str:
+    """One short description of a torch layer: ``Linear 103→256``, ``Conv2d 3→8 k3``, ``LSTM 32→64 ×2``, ``Tanh``."""
+    name = type(module).__name__
+    if isinstance(module, nn.Linear):
+        return f"{name} {module.in_features}→{module.out_features}"
+    if isinstance(module, nn.modules.conv._ConvNd):
+        kernel = module.kernel_size
+        text = f"{name} {module.in_channels}→{module.out_channels} k{kernel[0] if len(set(kernel)) == 1 else 'x'.join(map(str, kernel))}"
+        stride = module.stride
+        if any(s != 1 for s in stride):
+            text += f" s{stride[0] if len(set(stride)) == 1 else 'x'.join(map(str, stride))}"
+        return text
+    if isinstance(module, nn.RNNBase):
+        text = f"{name} {module.input_size}→{module.hidden_size}"
+        if module.num_layers > 1:
+            text += f" ×{module.num_layers}"
+        return text + (" bidirectional" if module.bidirectional else "")
+    if isinstance(module, nn.MultiheadAttention):
+        return f"{name} {module.embed_dim}, {module.num_heads} heads"
+    if isinstance(module, nn.Embedding):
+        return f"{name} {module.num_embeddings}×{module.embedding_dim}"
+    if isinstance(module, (nn.modules.batchnorm._NormBase, nn.GroupNorm)):
+        return f"{name} {getattr(module, 'num_features', getattr(module, 'num_channels', ''))}".rstrip()
+    if isinstance(module, nn.LayerNorm):
+        return f"{name} {'x'.join(map(str, module.normalized_shape))}"
+    return name
+
+
+def summarize_modules(module: nn.Module, named: bool = False, max_lines: int = 6) -> list[str]:
+    """The layers inside ``module`` as short lines, in registration order (the order of a ``Sequential``).
+
+    A layer followed by an activation gives one line (``Linear 4→16 ReLU``) and identical consecutive lines are
+    counted (``Conv2d 8→8 k3 ReLU ×2``). At most ``max_lines`` lines; the last one then says how many are left out.
+
+    :param module: the torch module.
+    :param named: prefix each line with the layer's attribute path (``l0: Linear 4→16``), e.g. for wrapped models.
+    :param max_lines: the most lines returned.
+    """
+    leaves: list[tuple[str, nn.Module]] = []
+    skip: tuple[str, ...] = ()
+    for path, sub in module.named_modules():
+        if path == "" or (skip and path.startswith(skip)):
+            continue
+        if isinstance(sub, _ATOMIC_MODULES):
+            leaves.append((path, sub))
+            skip = (*skip, path + ".")
+        elif not any(True for _ in sub.children()):
+            leaves.append((path, sub))
+    lines: list[str] = []
+    i = 0
+    while i < len(leaves):
+        path, sub = leaves[i]
+        text = describe_module(sub)
+        nxt = leaves[i + 1][1] if i + 1 < len(leaves) else None
+        if nxt is not None and _is_activation(nxt) and not _is_activation(sub):
+            text += f" {type(nxt).__name__}"
+            i += 1
+        lines.append(f"{path}: {text}" if named else text)
+        i += 1
+    if not named:
+        merged: list[list[Any]] = []
+        for line in lines:
+            if merged and merged[-1][0] == line:
+                merged[-1][1] += 1
+            else:
+                merged.append([line, 1])
+        lines = [text if n == 1 else f"{text} ×{n}" for text, n in merged]
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], f"… {len(lines) - max_lines + 1} more"]
+    return lines
+
+
+def _is_activation(module: nn.Module) -> bool:
+    return type(module).__module__ == nn.modules.activation.__name__ and not isinstance(module, nn.MultiheadAttention)

@@ -135,6 +135,11 @@ class InferenceBlock(PerceptionBlock):
         """Name of the block producing ``key`` (``None`` for graph inputs)."""
         return self._producer[key]
 
+    def layer_summary(self) -> list[str]:
+        """A nested graph: ``["3 blocks: DenseBlock, ..."]``."""
+        names = ", ".join(type(b).__name__ for b in self.perception_blocks.values())
+        return [f"{len(self.perception_blocks)} blocks: {names}" if len(names) <= 60 else f"{len(self.perception_blocks)} blocks"]
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.perception_blocks)} blocks)\nOut Shapes: {self.out_shapes()}"
 

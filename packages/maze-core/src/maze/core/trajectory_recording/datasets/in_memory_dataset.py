@@ -71,23 +71,33 @@ class InMemoryDataset:
     """Keeps the steps of recorded trajectories in memory as :class:`StructuredSpacesRecord` objects.
 
     :param input_data: a trajectory file, a directory (searched recursively for ``*.traj.zip``), a list of
-        those, or already loaded trajectory records.
+        those, or already loaded trajectory records (``None``: an empty dataset to :meth:`append` to).
     :param conversion_env_factory: creates the env (with the same wrapper stack as the policy uses) that maps
         recorded MazeStates/MazeActions to observations/actions; needed for state trajectories. Must be
         picklable when ``n_workers > 1`` (e.g. ``functools.partial``, not a lambda).
     :param n_workers: number of loading processes (``1``: load in this process).
     :param trajectory_processor: a :class:`TrajectoryProcessor` or its config (default: identity).
     :param deserialize_in_main_thread: read files in this process and only convert in the workers.
+    :param dir_or_file: the reference docs' name of ``input_data`` (give one of the two).
+    :param trajectory_data_dir: the older reference docs' name of ``input_data`` (give one of the three).
     """
 
     def __init__(
         self,
-        input_data: Any,
+        input_data: Any = None,
         conversion_env_factory: Callable[[], Any] | None = None,
         n_workers: int = 1,
         trajectory_processor: Any = None,
         deserialize_in_main_thread: bool = False,
+        dir_or_file: Any = None,
+        trajectory_data_dir: Any = None,
     ) -> None:
+        given = {name: value for name, value in (("input_data", input_data), ("dir_or_file", dir_or_file),
+                                                 ("trajectory_data_dir", trajectory_data_dir)) if value is not None}
+        if len(given) > 1:
+            raise ValueError(f"InMemoryDataset: {sorted(given)} name the same input (trajectory files or directories); "
+                             f"give only one of them, got {given}")
+        input_data = next(iter(given.values()), None)
         if int(n_workers) < 1:
             raise ValueError(f"n_workers must be >= 1, got {n_workers}")
         self.conversion_env_factory = conversion_env_factory

@@ -73,6 +73,47 @@ class IdentityTrajectoryProcessor(TrajectoryProcessor):
         return trajectory
 
 
+class IdentityWithNextObservationTrajectoryProcessor(IdentityTrajectoryProcessor):
+    """Uses trajectories as they are and adds the next observation to every sub-step record (off-policy
+    learning from demonstrations, e.g. SAC from demonstrations, needs ``(s, a, r, s')`` transitions).
+
+    The next observation of a sub-step is the observation of the same sub-step key in the following step; for the
+    last step it is the observation of the recorded final state (state trajectories end with one). A last step
+    without a final state to observe (e.g. spaces trajectories) is dropped, as it is no complete transition.
+    """
+
+    def process(self, trajectory: TrajectoryRecord, conversion_env: Any | None) -> list[StructuredSpacesRecord]:
+        """Convert like :class:`IdentityTrajectoryProcessor` and set ``next_observation`` on every sub-step record."""
+        trajectory = self.pre_process(trajectory)
+        records = self.convert_trajectory_with_env(trajectory, conversion_env)
+        final = self._final_observations(trajectory, conversion_env)
+        complete: list[StructuredSpacesRecord] = []
+        for index, step in enumerate(records):
+            following = records[index + 1].observations_dict if index + 1 < len(records) else final
+            next_observations = [None if following is None else following.get(r.actor_id.step_key)
+                                 for r in step.substep_records]
+            if any(obs is None for obs in next_observations):
+                if index + 1 < len(records):
+                    raise ValueError(f"trajectory {trajectory.id}: step {index + 1} has no observation for the sub-steps "
+                                     f"{[r.actor_id.step_key for r in step.substep_records]} of step {index}")
+                break  # the last step has no observed successor
+            for record, next_observation in zip(step.substep_records, next_observations):
+                record.next_observation = next_observation
+            complete.append(step)
+        return complete
+
+    @staticmethod
+    def _final_observations(trajectory: TrajectoryRecord, conversion_env: Any | None) -> dict | None:
+        """The observations of the final state of a state trajectory (by sub-step key), if recorded."""
+        if not isinstance(trajectory, StateTrajectoryRecord) or not trajectory.step_records:
+            return None
+        last = trajectory.step_records[-1]
+        if last.maze_action is not None or conversion_env is None:
+            return None
+        observations, _ = conversion_env.get_observation_and_action_dicts(last.maze_state, None, False)
+        return observations
+
+
 class DeadEndClippingTrajectoryProcessor(TrajectoryProcessor):
     """Dead-end clipping: drops the last ``clip_k`` steps of trajectories that *terminated*.
 

@@ -175,6 +175,31 @@ class Cutting2DCoreEnvironment(CoreEnv):
             self._maze_state = state
         return state
 
+    def clone_from(self, other: Cutting2DCoreEnvironment) -> None:
+        """Reset this simulation to the state of ``other``: inventory, demand generator (with its random state),
+        current order, step counters and episode ID. Events, reward aggregator and renderer stay this env's own.
+
+        :raises ValueError: if ``other`` has another inventory size or raw piece size.
+        """
+        import copy
+
+        if not isinstance(other, Cutting2DCoreEnvironment):
+            raise TypeError(f"clone_from needs a Cutting2DCoreEnvironment, got {type(other).__name__}")
+        if (other.max_pieces_in_inventory, other.raw_piece_size) != (self.max_pieces_in_inventory, self.raw_piece_size):
+            raise ValueError(
+                f"cannot clone a Cutting-2D env with max_pieces_in_inventory={other.max_pieces_in_inventory}, "
+                f"raw_piece_size={other.raw_piece_size} into one with {self.max_pieces_in_inventory}, {self.raw_piece_size}")
+        inventory, source = self.inventory, other.inventory
+        inventory.pieces = list(source.pieces)
+        inventory.array[:] = source.array
+        inventory.n_raw = source.n_raw
+        self.demand_generator = copy.deepcopy(other.demand_generator)
+        self.current_demand = other.current_demand
+        self._n_steps = other._n_steps
+        self._stepped_at = other._stepped_at
+        self._maze_state = None
+        self.context.clone_from(other.context)
+
     def seed(self, seed: int | None) -> None:
         """Seed the demand generator (the only source of randomness)."""
         self.demand_generator.seed(seed)

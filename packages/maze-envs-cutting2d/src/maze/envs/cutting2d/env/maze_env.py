@@ -9,6 +9,7 @@ from maze.core.env.action_conversion import ActionConversionInterface
 from maze.core.env.core_env import CoreEnv
 from maze.core.env.maze_env import MazeEnv
 from maze.core.env.observation_conversion import ObservationConversionInterface
+from maze.core.env.simulated_env_mixin import SimulatedEnvMixin
 from maze.core.utils.factory import ConfigError, Factory, to_plain
 from maze.envs.cutting2d.env.core_env import Cutting2DCoreEnvironment
 from maze.envs.cutting2d.space_interfaces.dict_action_conversion import ActionConversion
@@ -39,8 +40,10 @@ def _build_core_env(core_env: Any) -> CoreEnv:
     return Factory(CoreEnv, kind="env").instantiate(core_env)
 
 
-class Cutting2DEnvironment(MazeEnv[Cutting2DCoreEnvironment]):
+class Cutting2DEnvironment(MazeEnv[Cutting2DCoreEnvironment], SimulatedEnvMixin):
     """The flat (single sub-step) Cutting-2D MazeEnv with dict observations and actions.
+
+    It is a simulated env: :meth:`clone_from` resets it to the state of another Cutting-2D env (e.g. for planning).
 
     :param core_env: a :class:`Cutting2DCoreEnvironment`, or its arguments as a mapping (a mapping with
         ``_target_`` selects another core env class).
@@ -76,6 +79,13 @@ class Cutting2DEnvironment(MazeEnv[Cutting2DCoreEnvironment]):
             )
         super().__init__(core_env=core, action_conversion_dict={0: action_conversion},
                          observation_conversion_dict={0: observation_conversion}, render_mode=render_mode)
+
+
+    def clone_from(self, env: Cutting2DEnvironment) -> None:
+        """Reset this env to the current state of ``env`` (another flat Cutting-2D env; it is not changed)."""
+        if not isinstance(env, Cutting2DEnvironment):
+            raise TypeError(f"Cutting2DEnvironment.clone_from needs another Cutting2DEnvironment, got {type(env).__name__}")
+        self.core_env.clone_from(env.maze_env.core_env)
 
 
 def make_cutting2d_env(max_pieces_in_inventory: int, raw_piece_size: Sequence[int], static_demand: Any = None,

@@ -9,6 +9,7 @@ import gymnasium as gym
 import numpy as np
 
 from maze.core.env.maze_env import MazeEnv
+from maze.core.env.simulated_env_mixin import SimulatedEnvMixin
 from maze.core.env.structured_env import ActorID, StructuredEnv
 from maze.core.env.structured_env_spaces_mixin import StructuredEnvSpacesMixin
 from maze.core.utils.factory import Factory, to_plain
@@ -20,7 +21,7 @@ _ACTORS = (ActorID(0, 0), ActorID(1, 0))
 _ZERO_PIECE = (0, 0)
 
 
-class StructuredCutting2DEnvironment(StructuredEnv, StructuredEnvSpacesMixin, Wrapper):
+class StructuredCutting2DEnvironment(StructuredEnv, StructuredEnvSpacesMixin, SimulatedEnvMixin, Wrapper):
     """Structured version of the Cutting-2D env: every core step takes two sub-steps.
 
     * sub-step ``0`` (piece selection): observation = the flat observation (``inventory``,
@@ -106,6 +107,15 @@ class StructuredCutting2DEnvironment(StructuredEnv, StructuredEnvSpacesMixin, Wr
         self._piece_idx = 0
         self._last_reward = 0.0
         return self._selection_observation(flat_obs, self._core.get_maze_state()), info
+
+    def clone_from(self, env: StructuredCutting2DEnvironment) -> None:
+        """Reset this env to the current state of ``env`` (another structured Cutting-2D env, also mid core step)."""
+        if not isinstance(env, StructuredCutting2DEnvironment):
+            raise TypeError(f"{type(self).__name__}.clone_from needs a structured Cutting-2D env, got {type(env).__name__}")
+        self.env.clone_from(env.maze_env)
+        self._sub_step_key = env._sub_step_key
+        self._piece_idx = env._piece_idx
+        self._last_reward = env._last_reward
 
     def seed(self, seed: int | None) -> None:
         """Seed the flat env for the following episodes."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from maze.perception.blocks.base import ShapeType, check_int_list, resolve_non_lin
+from maze.perception.blocks.base import ShapeType, check_int_list, format_sizes, resolve_non_lin
 from maze.perception.blocks.shape_normalization import ShapeNormalizationBlock
 
 
@@ -45,6 +45,10 @@ class DenseBlock(ShapeNormalizationBlock):
 
     def normalized_forward(self, block_input: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         return {self.out_keys[0]: self.net(block_input[self.in_keys[0]])}
+
+    def layer_summary(self) -> list[str]:
+        """``["Dense 2×256 Tanh"]`` (layer count × units, or the units per layer, and the non-linearity)."""
+        return [f"Dense {format_sizes(self.hidden_units)} {self.non_lin.__name__}"]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}\n{self.hidden_units} {self.non_lin.__name__}\nOut Shapes: {self.out_shapes()}"

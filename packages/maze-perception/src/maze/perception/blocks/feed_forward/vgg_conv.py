@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from maze.perception.blocks.base import ShapeType, check_int_list, resolve_non_lin
+from maze.perception.blocks.base import ShapeType, check_int_list, format_sizes, resolve_non_lin
 from maze.perception.blocks.shape_normalization import ShapeNormalizationBlock
 
 
@@ -48,3 +48,7 @@ class VGGConvolutionBlock(ShapeNormalizationBlock):
 
     def normalized_forward(self, block_input: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         return {self.out_keys[0]: self.net(block_input[self.in_keys[0]])}
+
+    def layer_summary(self) -> list[str]:
+        """``["VGG conv 8-16-32 ReLU", "(2×3x3 conv + max-pool per stack)"]``."""
+        return [f"VGG conv {format_sizes(self.hidden_channels)} {self.non_lin.__name__}", "(2×3x3 conv + max-pool per stack)"]

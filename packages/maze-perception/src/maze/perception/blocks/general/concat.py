@@ -44,3 +44,7 @@ class ConcatenationBlock(PerceptionBlock):
     def forward(self, block_input: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         tensors = [self._get_input(block_input, k) for k in self.in_keys]
         return {self.out_keys[0]: torch.cat(tensors, dim=self.concat_dim)}
+
+    def layer_summary(self) -> list[str]:
+        """``["concat dim -1"]``."""
+        return [f"concat dim {self.concat_dim}"]

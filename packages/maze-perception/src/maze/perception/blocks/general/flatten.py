@@ -27,3 +27,7 @@ class FlattenBlock(PerceptionBlock):
 
     def forward(self, block_input: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         return {self.out_keys[0]: self._get_input(block_input, self.in_keys[0]).flatten(start_dim=-self.num_flatten_dims)}
+
+    def layer_summary(self) -> list[str]:
+        """``["flatten last 2 dims"]``."""
+        return [f"flatten last {self.num_flatten_dims} dim{'s' if self.num_flatten_dims > 1 else ''}"]

@@ -51,5 +51,9 @@ class FunctionalBlock(PerceptionBlock):
             raise ValueError(f"{self.block_name}: func returned {len(out)} tensors for out_keys {self.out_keys}")
         return dict(zip(self.out_keys, out))
 
+    def layer_summary(self) -> list[str]:
+        """The function's name: ``["_unsqueeze_last"]``."""
+        return [getattr(self.func, "__name__", type(self.func).__name__)]
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}\n{getattr(self.func, '__name__', repr(self.func))}\nOut Shapes: {self.out_shapes()}"

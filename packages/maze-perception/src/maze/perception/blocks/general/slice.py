@@ -27,3 +27,7 @@ class SliceBlock(PerceptionBlock):
 
     def forward(self, block_input: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         return {self.out_keys[0]: self._get_input(block_input, self.in_keys[0]).select(self.slice_dim, self.slice_idx)}
+
+    def layer_summary(self) -> list[str]:
+        """``["index -1 of dim -2"]``."""
+        return [f"index {self.slice_idx} of dim {self.slice_dim}"]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from maze.perception.blocks.base import ShapeType
+from maze.perception.blocks.base import ShapeType, summarize_modules
 from maze.perception.blocks.shape_normalization import ShapeNormalizationBlock
 
 
@@ -34,3 +34,7 @@ class TorchModelBlock(ShapeNormalizationBlock):
         if not isinstance(out, dict):
             raise TypeError(f"{self.block_name}: the wrapped {type(self.net).__name__} must return a dict, got {type(out).__name__}")
         return {k: out[k] for k in self.out_keys}
+
+    def layer_summary(self) -> list[str]:
+        """The wrapped module's class and its layers by attribute name (``PolicyNet``, ``l0: Linear 4→16``, ...)."""
+        return [type(self.net).__name__, *summarize_modules(self.net, named=True)]

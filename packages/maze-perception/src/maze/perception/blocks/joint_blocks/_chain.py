@@ -33,3 +33,7 @@ class ChainedBlock(PerceptionBlock):
 
     def out_shapes(self) -> list[tuple[int, ...]]:
         return [tuple(self.chain[-1].out_shapes()[0])]
+
+    def layer_summary(self) -> list[str]:
+        """The layer summaries of the chained blocks, in order."""
+        return [line for block in self.chain for line in block.layer_summary()]

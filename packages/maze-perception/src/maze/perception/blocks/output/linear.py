@@ -31,3 +31,7 @@ class LinearOutputBlock(ShapeNormalizationBlock):
 
     def normalized_forward(self, block_input: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         return {self.out_keys[0]: self.net(block_input[self.in_keys[0]])}
+
+    def layer_summary(self) -> list[str]:
+        """``["Linear 256→2"]``."""
+        return [f"Linear {self.input_units}→{self.output_units}"]

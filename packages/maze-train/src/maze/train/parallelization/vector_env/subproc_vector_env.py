@@ -10,6 +10,16 @@ Each worker owns one env and talks to the main process over a pipe. Every fault 
   ``env worker 1 (pid 4242) died with exit code -9 (SIGKILL) during step``.
 
 The main process never hangs on a dead worker; after a fault all workers are terminated.
+
+Observations travel through shared memory (``shared_memory=True``, the default), as in gymnasium's
+``AsyncVectorEnv``: the main process allocates one ``(n_envs, *shape)`` array per (sub-step key, observation key)
+of every sub-step's observation space (:class:`SharedObservationMemory`), each worker writes its env's observation
+into its row in place and the main process copies the batch out, instead of pickling every observation through the
+pipe. Keys whose space has no fixed shape and numeric dtype (e.g. ``Text``, nested ``Dict``/``Tuple``) stay pickled;
+so do rewards, flags, infos and the final observations in the infos at episode ends (small, or rare). Values are
+cast to the space's dtype (``same_kind``); an observation whose shape or keys differ from its space is an error of
+its env (raised in the worker, carried by :class:`VectorEnvWorkerError`). The memory is released on
+:meth:`SubprocVectorEnv.close` and after a worker fault.
 """
 
 from __future__ import annotations
@@ -18,13 +28,17 @@ import multiprocessing as mp
 import signal
 import sys
 import traceback
+from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
-from typing import Any, Sequence
+from multiprocessing.shared_memory import SharedMemory
+from typing import Any, Mapping, Sequence
 
 import cloudpickle
+import gymnasium as gym
 import numpy as np
 
-from maze.core.env.structured_env import ActorID
+from maze.core.env.structured_env import ActorID, StepKeyType
 from maze.train.parallelization.vector_env.vector_env import (
     EnvFactory,
     StructuredVectorEnv,
@@ -69,10 +83,150 @@ def describe_exit_code(exitcode: int) -> str:
     return f"exit code {exitcode}"
 
 
+#: observation spaces whose values go through shared memory: a fixed shape and a numeric dtype
+_SHARED_SPACES = (gym.spaces.Box, gym.spaces.Discrete, gym.spaces.MultiBinary, gym.spaces.MultiDiscrete)
+_ALIGN = 64
+
+
+@dataclass(frozen=True)
+class SharedArraySpec:
+    """Where the batched observation of one (sub-step key, observation key) lies in the shared segment.
+
+    :param step_key: the sub-step key.
+    :param key: the observation key.
+    :param offset: byte offset of the ``(n_envs, *shape)`` array in the segment.
+    :param shape: the shape of one env's value.
+    :param dtype: the numpy dtype string (the space's dtype).
+    """
+
+    step_key: StepKeyType
+    key: str
+    offset: int
+    shape: tuple[int, ...]
+    dtype: str
+
+
+@dataclass(frozen=True)
+class SharedMemoryLayout:
+    """The shared segment of a :class:`SubprocVectorEnv` (sent to every worker once, at start-up).
+
+    :param name: the segment's name (``multiprocessing.shared_memory``).
+    :param n_envs: number of envs (rows of every array).
+    :param arrays: one entry per (sub-step key, observation key).
+    """
+
+    name: str
+    n_envs: int
+    arrays: tuple[SharedArraySpec, ...]
+
+
+class SharedObservationMemory:
+    """Batched observations in one shared-memory segment: a ``(n_envs, *shape)`` array per (sub-step key,
+    observation key) of every sub-step's observation space (:data:`_SHARED_SPACES` only; other keys are pickled).
+
+    The main process :meth:`create` s it; workers :meth:`attach` to its :attr:`layout` and :meth:`write` their env's
+    row; the main process reads copies (:meth:`read_batch`, :meth:`read_env`).
+
+    :param segment: the shared memory segment.
+    :param layout: where each array lies.
+    :param owner: the creating process (unlinks the segment on :meth:`close`).
+    """
+
+    def __init__(self, segment: SharedMemory, layout: SharedMemoryLayout, owner: bool) -> None:
+        self.segment, self.layout, self.owner = segment, layout, owner
+        self.arrays: dict[StepKeyType, dict[str, np.ndarray]] = {}
+        for spec in layout.arrays:
+            dtype = np.dtype(spec.dtype)
+            shape = (layout.n_envs, *spec.shape)
+            self.arrays.setdefault(spec.step_key, {})[spec.key] = np.ndarray(shape, dtype, segment.buf, spec.offset)
+        self._closed = False
+
+    @classmethod
+    def create(cls, observation_spaces_dict: Mapping[StepKeyType, gym.spaces.Space],
+               n_envs: int) -> SharedObservationMemory | None:
+        """Allocate the arrays of every sub-step's observation space (``None``: no key can be shared)."""
+        specs, offset = [], 0
+        for step_key, space in observation_spaces_dict.items():
+            if not isinstance(space, gym.spaces.Dict):
+                continue
+            for key, sub in space.spaces.items():
+                if not isinstance(sub, _SHARED_SPACES) or sub.shape is None or sub.dtype is None or sub.dtype.kind not in "biuf":
+                    continue
+                specs.append(SharedArraySpec(step_key, key, offset, tuple(int(d) for d in sub.shape), sub.dtype.str))
+                nbytes = n_envs * int(np.prod(sub.shape, dtype=np.int64)) * sub.dtype.itemsize
+                offset += -(-nbytes // _ALIGN) * _ALIGN
+        if not specs:
+            return None
+        segment = SharedMemory(create=True, size=max(offset, 1))
+        return cls(segment, SharedMemoryLayout(segment.name, n_envs, tuple(specs)), owner=True)
+
+    @classmethod
+    def attach(cls, layout: SharedMemoryLayout) -> SharedObservationMemory:
+        """Map the segment of ``layout`` (in a worker)."""
+        return cls(SharedMemory(name=layout.name), layout, owner=False)
+
+    def write(self, step_key: StepKeyType, env_index: int, observation: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Write env ``env_index``'s observation of sub-step ``step_key`` into its rows.
+
+        :return: the keys that are not in shared memory (``None`` if there are none); they are pickled.
+        :raises ValueError: a value whose shape differs from its space, or a key of the space that is missing.
+        """
+        arrays = self.arrays.get(step_key)
+        if arrays is None:
+            return dict(observation)
+        rest: dict[str, Any] | None = None
+        written = 0
+        for key, value in observation.items():
+            target = arrays.get(key)
+            if target is None:
+                if rest is None:
+                    rest = {}
+                rest[key] = value
+                continue
+            row = target[env_index]
+            value = np.asarray(value)
+            if value.shape != row.shape:
+                raise ValueError(f"observation '{key}' of sub-step {step_key!r} has shape {value.shape}, but its "
+                                 f"observation space declares shape {row.shape}")
+            np.copyto(row, value, casting="same_kind")
+            written += 1
+        if written != len(arrays):
+            missing = sorted(set(arrays) - set(observation))
+            raise ValueError(f"the observation of sub-step {step_key!r} lacks the key(s) {missing} of its observation "
+                             f"space (it has {sorted(observation)})")
+        return rest
+
+    def read_batch(self, step_key: StepKeyType) -> dict[str, np.ndarray]:
+        """Copies of the batched arrays of sub-step ``step_key`` (every env acts in it)."""
+        return {key: array.copy() for key, array in self.arrays.get(step_key, {}).items()}
+
+    def read_env(self, step_key: StepKeyType, env_index: int) -> dict[str, np.ndarray]:
+        """Copies of env ``env_index``'s values of sub-step ``step_key``."""
+        return {key: array[env_index].copy() for key, array in self.arrays.get(step_key, {}).items()}
+
+    def close(self) -> None:
+        """Unmap the segment (the owner also unlinks it); idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self.arrays = {}
+        try:
+            self.segment.close()
+        except BufferError:  # a view is still referenced somewhere: the mapping goes with the process
+            pass
+        if self.owner:
+            try:
+                self.segment.unlink()
+            except FileNotFoundError:
+                pass
+
+
 def _worker(remote: Connection, parent_remote: Connection, pickled_factory: bytes) -> None:
-    """Worker loop: create the env, then serve ``step``/``reset``/``call``/``close`` commands."""
+    """Worker loop: create the env, then serve ``attach``/``step``/``reset``/``call``/``close`` commands."""
     parent_remote.close()
     env = None
+    memory: SharedObservationMemory | None = None
+    env_index = 0
     try:
         env = cloudpickle.loads(pickled_factory)()
         remote.send(("ok", (env.action_spaces_dict, env.observation_spaces_dict, env.agent_counts_dict)))
@@ -88,15 +242,27 @@ def _worker(remote: Connection, parent_remote: Connection, pickled_factory: byte
         try:
             if cmd == "step":
                 obs, rew, term, trunc, info = step_with_auto_reset(env, data)
-                remote.send(("ok", (obs, float(rew), bool(term), bool(trunc), info, env.actor_id())))
+                actor_id = env.actor_id()
+                if memory is not None:  # the shared keys go into shared memory, the rest (if any) is pickled
+                    obs = memory.write(actor_id.step_key, env_index, obs)
+                remote.send(("ok", (obs, float(rew), bool(term), bool(trunc), info, actor_id)))
             elif cmd == "reset":
                 obs, _ = env.reset(seed=data)
-                remote.send(("ok", (obs, env.actor_id())))
+                actor_id = env.actor_id()
+                if memory is not None:
+                    obs = memory.write(actor_id.step_key, env_index, obs)
+                remote.send(("ok", (obs, actor_id)))
+            elif cmd == "attach":
+                env_index, layout = data
+                memory = SharedObservationMemory.attach(layout)
+                remote.send(("ok", None))
             elif cmd == "call":
                 name, args, kwargs = data
                 remote.send(("ok", getattr(env, name)(*args, **kwargs)))
             elif cmd == "close":
                 env.close()
+                if memory is not None:
+                    memory.close()
                 remote.send(("ok", None))
                 break
             else:
@@ -113,10 +279,12 @@ class SubprocVectorEnv(StructuredVectorEnv):
     :param logging_prefix: statistics prefix (``"train"``/``"eval"``).
     :param start_method: multiprocessing start method; default ``fork`` where available (fast start, no
         pickling of the main module), else ``spawn``.
+    :param shared_memory: move observations through shared memory (see the module docstring); ``False`` pickles
+        them through the pipes.
     """
 
     def __init__(self, env_factories: Sequence[EnvFactory], logging_prefix: str | None = None,
-                 start_method: str | None = None) -> None:
+                 start_method: str | None = None, shared_memory: bool = True) -> None:
         super().__init__(len(env_factories), logging_prefix)
         if start_method is None:
             start_method = "fork" if sys.platform.startswith("linux") else "spawn"
@@ -125,6 +293,12 @@ class SubprocVectorEnv(StructuredVectorEnv):
         self.remotes: list[Connection] = []
         self.processes: list[Any] = []
         self._commands = ["start-up"] * len(env_factories)  # what each worker is serving (for errors)
+        #: the shared observation arrays (``None``: observations are pickled)
+        self.memory: SharedObservationMemory | None = None
+        if shared_memory:
+            # workers that attach register the segment with the resource tracker: they must share this process's
+            # tracker (started before they are), or theirs would unlink the segment when they exit
+            resource_tracker.ensure_running()
         for factory in env_factories:
             remote, work_remote = ctx.Pipe()
             process = ctx.Process(target=_worker, args=(work_remote, remote, cloudpickle.dumps(factory)), daemon=True)
@@ -135,6 +309,17 @@ class SubprocVectorEnv(StructuredVectorEnv):
         spaces = [self._receive(i) for i in range(self.n_envs)]
         self._action_spaces_dict, self._observation_spaces_dict, self._agent_counts_dict = spaces[0]
         self._actor_ids = [ActorID(0, 0)] * self.n_envs
+        if shared_memory:
+            try:
+                self.memory = SharedObservationMemory.create(self._observation_spaces_dict, self.n_envs)
+            except BaseException:  # e.g. no space left for the segment: do not leave the workers behind
+                self._abort()
+                raise
+            if self.memory is not None:
+                for i in range(self.n_envs):
+                    self._send(i, ("attach", (i, self.memory.layout)))
+                for i in range(self.n_envs):
+                    self._receive(i)
 
     # ------------------------------------------------------------------ IPC
     def _receive(self, i: int) -> Any:
@@ -182,6 +367,27 @@ class SubprocVectorEnv(StructuredVectorEnv):
                 process.terminate()
         for process in self.processes:
             process.join(timeout=1.0)
+        self._release_memory()
+
+    def _release_memory(self) -> None:
+        if self.memory is not None:
+            self.memory.close()
+
+    def _batch_observations(self, received: list[Any]) -> dict[str, np.ndarray]:
+        """The batched observation of the current actors from shared memory and the pickled keys ``received``."""
+        memory = self.memory
+        if memory is None:
+            return stack_observations(received)
+        step_key = self._actor_ids[0].step_key
+        if all(aid.step_key == step_key for aid in self._actor_ids) and all(r is None for r in received):
+            return memory.read_batch(step_key)  # the common case: one copy per key
+        per_env = []
+        for i, rest in enumerate(received):
+            obs = memory.read_env(self._actor_ids[i].step_key, i)
+            if rest:
+                obs.update(rest)
+            per_env.append(obs)
+        return stack_observations(per_env)
 
     # ------------------------------------------------------------------ API
     def reset(self) -> dict[str, np.ndarray]:
@@ -194,7 +400,7 @@ class SubprocVectorEnv(StructuredVectorEnv):
             obs, actor_id = self._receive(i)
             obs_list.append(obs)
             self._actor_ids[i] = actor_id
-        return stack_observations(obs_list)
+        return self._batch_observations(obs_list)
 
     def step(self, actions: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, list[dict]]:
         self._check_open()
@@ -208,7 +414,7 @@ class SubprocVectorEnv(StructuredVectorEnv):
             obs, rewards[i], terminated[i], truncated[i], info, self._actor_ids[i] = self._receive(i)
             obs_list.append(obs)
             infos.append(info)
-        return stack_observations(obs_list), rewards, terminated, truncated, infos
+        return self._batch_observations(obs_list), rewards, terminated, truncated, infos
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> list[Any]:
         """Call a method on every env and return the results (e.g. to fetch statistics)."""
@@ -235,6 +441,7 @@ class SubprocVectorEnv(StructuredVectorEnv):
             if self.processes[i].is_alive():
                 self.processes[i].terminate()
         self._closed = True
+        self._release_memory()
 
     def _check_open(self) -> None:
         if self._closed:
