@@ -5,6 +5,7 @@
     nox -s package      per package: core + that package only, smoke import + its tests
     nox -s lint         ruff + the import-layering check (scripts/check_layers.py)
     nox -s bench        benchmarks/ (ratios against baselines measured in the same run)
+    nox -s docs         the documentation site (Sphinx, warnings are errors)
     nox -s demo         the main job: short PPO training on masked structured Cutting-2D + rollout
 
 Every session that installs torch uses constraints.txt, which pins the local CPU wheel torch==2.13.0
@@ -119,3 +120,12 @@ def demo(session: nox.Session) -> None:
     """The main job: train PPO on the masked structured Cutting-2D env briefly, then roll the policy out."""
     _install(session, ORDER)
     session.run("python", str(ROOT / "scripts" / "demo.py"), *session.posargs, env={"MPLBACKEND": "Agg"})
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The documentation site (docs/): Sphinx + autodoc + MyST, every warning is an error."""
+    _install(session, ORDER)
+    session.install("-c", CONSTRAINTS, "sphinx>=8", "myst-parser>=4", "furo>=2024.1")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", str(ROOT / "docs"), str(ROOT / "docs" / "_build" / "html"),
+                *session.posargs, env={"MPLBACKEND": "Agg"})

@@ -45,9 +45,6 @@ html_title = "Maze"
 # ---------------------------------------------------------------- MyST (the Markdown pages)
 myst_heading_anchors = 3  # `[...](architecture.md#layers-enforced)` links resolve
 myst_enable_extensions = ["colon_fence", "deflist"]
-# The design notes in docs/*.md are written for GitHub and keep changing: their heading levels jump
-# (## → ####) and code fences carry languages Pygments may not lex; neither is an error of the site.
-suppress_warnings = ["myst.header"]
 
 # ---------------------------------------------------------------- autodoc (reST docstrings with :param: fields)
 autodoc_default_options = {"members": True, "show-inheritance": True, "ignore-module-all": True}

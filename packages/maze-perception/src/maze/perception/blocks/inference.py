@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import torch
 from torch import nn
@@ -145,7 +146,8 @@ class InferenceBlock(PerceptionBlock):
 
 
 class InferenceGraph:
-    """The graph of an :class:`InferenceBlock`: blocks as nodes, tensors as edges; rendered with matplotlib.
+    """The graph of an :class:`InferenceBlock`: blocks as nodes, tensors as edges. Pictures are drawn by graphviz's
+    ``dot`` when it is installed, by matplotlib otherwise (see :mod:`maze.perception.graph_rendering`).
 
     :param inference_block: the inference block to draw.
     """
@@ -155,22 +157,29 @@ class InferenceGraph:
             raise TypeError(f"InferenceGraph needs an InferenceBlock, got {type(inference_block).__name__}")
         self.inference_block = inference_block
 
-    def save(self, name: str, save_path: str) -> str:
+    def save(self, name: str, save_path: str, renderer: str = "auto") -> str:
         """Draw the graph and save it as ``<save_path>/<name>.pdf`` and ``<save_path>/<name>.png``.
 
         :param name: file stem and figure title.
         :param save_path: the output directory (created if missing).
+        :param renderer: ``"auto"`` (graphviz when installed), ``"graphviz"`` or ``"matplotlib"``.
         :return: the absolute path of the PDF.
         """
         from maze.perception.graph_rendering import render_inference_block
 
         os.makedirs(save_path, exist_ok=True)
         stem = os.path.join(os.path.abspath(save_path), name)
-        render_inference_block(self.inference_block, title=name, file_stems=[stem])
+        render_inference_block(self.inference_block, title=name, file_stems=[stem], renderer=renderer)
         return stem + ".pdf"
 
+    def layout(self, name: str = "", renderer: str = "auto") -> Any:
+        """The geometry of the picture :meth:`save` draws (a :class:`~maze.perception.graph_rendering.GraphLayout`)."""
+        from maze.perception.graph_rendering import inference_graph_layout
+
+        return inference_graph_layout(self.inference_block, renderer=renderer, title=name)
+
     def show(self, name: str, block_execution: bool = True) -> None:
-        """Draw the graph in an interactive matplotlib window."""
+        """Draw the graph (matplotlib layout) in an interactive matplotlib window."""
         import matplotlib.pyplot as plt
 
         from maze.perception.graph_rendering import draw_inference_block

@@ -183,7 +183,7 @@ class SharedObservationMemory:
                     rest = {}
                 rest[key] = value
                 continue
-            row = target[env_index]
+            row = target[env_index, ...]  # a view, also of scalar spaces
             value = np.asarray(value)
             if value.shape != row.shape:
                 raise ValueError(f"observation '{key}' of sub-step {step_key!r} has shape {value.shape}, but its "

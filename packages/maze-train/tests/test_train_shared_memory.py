@@ -1,0 +1,298 @@
+"""Shared memory in :class:`SubprocVectorEnv`: observations written by the workers into shared arrays equal the
+pickled ones (flat CartPole, an image env, structured envs whose sub-steps have different observation spaces),
+bad observations are named, and a dead worker is still named and leaves no segment behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+from multiprocessing.shared_memory import SharedMemory
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+from maze.core.env.action_conversion import ActionConversionInterface
+from maze.core.env.core_env import CoreEnv
+from maze.core.env.maze_env import MazeEnv
+from maze.core.env.observation_conversion import ObservationConversionInterface
+from maze.core.env.structured_env import ActorID
+from maze.core.wrappers.maze_gym_env_wrapper import GymMazeEnv
+from maze.train.parallelization.vector_env.sequential_vector_env import SequentialVectorEnv
+from maze.train.parallelization.vector_env.subproc_vector_env import SubprocVectorEnv, VectorEnvWorkerError
+
+
+def cartpole() -> GymMazeEnv:
+    return GymMazeEnv("CartPole-v1")
+
+
+class NoisyImageEnv(gym.Env):
+    """84x84x3 ``uint8`` frames drawn from the env's seeded RNG every step; episodes of 7 steps."""
+
+    def __init__(self) -> None:
+        self.observation_space = gym.spaces.Box(0, 255, (84, 84, 3), np.uint8)
+        self.action_space = gym.spaces.Discrete(2)
+        self.t = 0
+
+    def _frame(self) -> np.ndarray:
+        return self.np_random.integers(0, 256, (84, 84, 3), dtype=np.uint8)
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        super().reset(seed=seed)
+        self.t = 0
+        return self._frame(), {}
+
+    def step(self, action):
+        self.t += 1
+        return self._frame(), float(action), False, self.t >= 7, {}
+
+
+def image_env() -> GymMazeEnv:
+    return GymMazeEnv(NoisyImageEnv())
+
+
+class _Core(CoreEnv):
+    """Two sub-steps: ``a`` observes ``x`` of shape (3,) and a text note, ``b`` observes ``x`` of shape (2, 2) int."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rng = np.random.default_rng(0)
+        self.sub, self.steps = 0, 0
+
+    def seed(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        if seed is not None:
+            self.seed(seed)
+        self.sub, self.steps = 0, 0
+        return self.get_maze_state(), {}
+
+    def step(self, maze_action: Any):
+        if self.sub == 0:
+            self.sub = 1
+            self.context.keep_step_open()
+            return self.get_maze_state(), 0.0, False, False, {}
+        self.sub, self.steps = 0, self.steps + 1
+        return self.get_maze_state(), float(maze_action), False, self.steps >= 4, {}
+
+    def get_maze_state(self) -> Any:
+        return self.sub, self.rng.random(3), self.rng.integers(0, 9, (2, 2))
+
+    def actor_id(self) -> ActorID:
+        return ActorID("a" if self.sub == 0 else "b", 0)
+
+    @property
+    def agent_counts_dict(self) -> dict:
+        return {"a": 1, "b": 1}
+
+
+class _Obs(ObservationConversionInterface):
+    def __init__(self, sub: int) -> None:
+        self.sub = sub
+        self._space = gym.spaces.Dict(
+            {"x": gym.spaces.Box(0.0, 1.0, (3,), np.float32), "note": gym.spaces.Text(8)} if sub == 0 else
+            {"x": gym.spaces.Box(0, 9, (2, 2), np.int64), "flag": gym.spaces.Discrete(2)})
+
+    def maze_to_space(self, maze_state: Any) -> dict:
+        _, x3, x22 = maze_state
+        if self.sub == 0:
+            return {"x": x3, "note": f"n{int(x22[0, 0])}"}  # float64 values of a float32 space: cast
+        return {"x": x22, "flag": int(x22[1, 1] % 2)}
+
+    def space(self) -> gym.spaces.Dict:
+        return self._space
+
+
+class _Act(ActionConversionInterface):
+    def __init__(self) -> None:
+        self._space = gym.spaces.Dict({"action": gym.spaces.Discrete(2)})
+
+    def space_to_maze(self, action: dict, maze_state: Any) -> int:
+        return int(action["action"])
+
+    def maze_to_space(self, maze_action: Any) -> dict:
+        return {"action": maze_action}
+
+    def space(self) -> gym.spaces.Dict:
+        return self._space
+
+
+def structured_env() -> MazeEnv:
+    return MazeEnv(_Core(), {"a": _Act(), "b": _Act()}, {"a": _Obs(0), "b": _Obs(1)})
+
+
+class _WrongShapeEnv:
+    """Factory of a CartPole whose 3rd step returns an observation of the wrong shape."""
+
+    def __call__(self) -> GymMazeEnv:
+        env = GymMazeEnv("CartPole-v1")
+        original, count = env.step, {"n": 0}
+
+        def step(action):
+            obs, *rest = original(action)
+            count["n"] += 1
+            if count["n"] == 3:
+                obs = {"observation": obs["observation"][:3]}
+            return (obs, *rest)
+
+        env.step = step
+        return env
+
+
+def _trajectory(env: Any, n_steps: int, seed: int = 3) -> list[tuple]:
+    """Observations (with final observations of finished episodes), rewards and flags of ``n_steps`` steps."""
+    rng = np.random.default_rng(0)
+    env.seed(seed)
+    out = [(env.reset(), None, None, None, [])]
+    for _ in range(n_steps):
+        obs, rew, term, trunc, infos = env.step({"action": rng.integers(0, 2, env.n_envs)})
+        finals = [(i, info["final_observation"]) for i, info in enumerate(infos) if "final_observation" in info]
+        out.append((obs, rew.copy(), term.copy(), trunc.copy(), finals))
+    return out
+
+
+def _assert_same(a: list[tuple], b: list[tuple], cast: dict[str, Any] | None = None) -> None:
+    assert len(a) == len(b)
+    for (obs_a, *rest_a), (obs_b, *rest_b) in zip(a, b):
+        assert set(obs_a) == set(obs_b)
+        for key in obs_a:
+            expected = obs_b[key].astype(cast[key]) if cast and key in cast else obs_b[key]
+            assert obs_a[key].dtype == expected.dtype, key
+            np.testing.assert_array_equal(obs_a[key], expected)
+        for x, y in zip(rest_a[:3], rest_b[:3]):
+            np.testing.assert_array_equal(x, y)
+        assert [i for i, _ in rest_a[3]] == [i for i, _ in rest_b[3]]
+        for (_, fa), (_, fb) in zip(rest_a[3], rest_b[3]):
+            for key in fa:
+                np.testing.assert_array_equal(fa[key], fb[key])
+
+
+@pytest.mark.parametrize("factory, n_steps", [(cartpole, 150), (image_env, 20)], ids=["cartpole", "image"])
+def test_shared_memory_and_pickled_observations_are_identical(factory, n_steps) -> None:
+    shared = SubprocVectorEnv([factory] * 3)
+    pickled = SubprocVectorEnv([factory] * 3, shared_memory=False)
+    sequential = SequentialVectorEnv([factory] * 3)
+    try:
+        assert shared.memory is not None and pickled.memory is None
+        a, b, c = _trajectory(shared, n_steps), _trajectory(pickled, n_steps), _trajectory(sequential, n_steps)
+        _assert_same(a, b)
+        _assert_same(a, c)
+        assert any(finals for *_, finals in a)  # episode ends (final observations in the infos) were covered
+        # the envs were seeded differently: their rows differ (no env overwrote another's row)
+        first = a[1][0]["observation"]
+        assert not np.array_equal(first[0], first[1]) and not np.array_equal(first[1], first[2])
+        # the returned batch is a copy: the next step does not change it
+        kept = a[-1][0]["observation"].copy()
+        shared.step({"action": np.zeros(3, dtype=np.int64)})
+        np.testing.assert_array_equal(a[-1][0]["observation"], kept)
+    finally:
+        shared.close()
+        pickled.close()
+        sequential.close()
+
+
+def test_structured_env_with_different_sub_step_spaces() -> None:
+    shared = SubprocVectorEnv([structured_env] * 2)
+    pickled = SubprocVectorEnv([structured_env] * 2, shared_memory=False)
+    try:
+        layout = {(spec.step_key, spec.key): (spec.shape, spec.dtype) for spec in shared.memory.layout.arrays}
+        # one array per (sub-step, key); the text key has no fixed shape and stays pickled
+        assert layout == {("a", "x"): ((3,), np.dtype(np.float32).str), ("b", "x"): ((2, 2), np.dtype(np.int64).str),
+                          ("b", "flag"): ((), np.dtype(np.int64).str)}
+        a, b = _trajectory(shared, 12), _trajectory(pickled, 12)
+        assert [set(obs) for obs, *_ in a[:3]] == [{"x", "note"}, {"x", "flag"}, {"x", "note"}]
+        # sub-step "a" declares float32: shared memory holds the space's dtype, the pickled path the env's float64
+        for (obs_a, *ra), (obs_b, *rb) in zip(a, b):
+            cast = {"x": np.float32} if "note" in obs_a else None
+            _assert_same([(obs_a, *ra)], [(obs_b, *rb)], cast)
+            if "note" in obs_a:
+                assert list(obs_a["note"]) == list(obs_b["note"])
+        assert shared.actor_id().step_key in ("a", "b")
+    finally:
+        shared.close()
+        pickled.close()
+
+
+@pytest.mark.needs_cutting2d
+def test_masked_cutting2d_shared_memory_equals_pickled() -> None:
+    from maze.envs.cutting2d.env.struct_env_masked import masked_struct_env_factory
+
+    def make():
+        return masked_struct_env_factory(max_pieces_in_inventory=20, raw_piece_size=(4, 3),
+                                         static_demand=[[1, 2], [2, 2], [1, 1]], max_steps=30)
+
+    shared, pickled = SubprocVectorEnv([make] * 2), SubprocVectorEnv([make] * 2, shared_memory=False)
+    try:
+        assert {spec.step_key for spec in shared.memory.layout.arrays} == set(shared.observation_spaces_dict)
+        shared.seed(5)
+        pickled.seed(5)
+        obs_s, obs_p = shared.reset(), pickled.reset()
+        for _ in range(40):
+            for key in obs_p:
+                np.testing.assert_array_equal(obs_s[key], obs_p[key].astype(obs_s[key].dtype))
+            aid = shared.actor_id()
+            assert aid == pickled.actor_id()
+            if aid.step_key == 0:  # a piece the mask allows, then the first allowed rotation
+                actions = {"piece_idx": np.argmax(obs_s["inventory_mask"], axis=1)}
+            else:
+                actions = {"cut_order": np.zeros(2, dtype=np.int64),
+                           "cut_rotation": np.argmax(obs_s["cutting_mask"], axis=1)}
+            obs_s, *rest_s = shared.step(actions)
+            obs_p, *rest_p = pickled.step(actions)
+            for x, y in zip(rest_s[:3], rest_p[:3]):
+                np.testing.assert_array_equal(x, y)
+    finally:
+        shared.close()
+        pickled.close()
+
+
+def test_observation_of_wrong_shape_is_named() -> None:
+    env = SubprocVectorEnv([cartpole, _WrongShapeEnv()])
+    try:
+        env.reset()
+        env.step({"action": np.zeros(2, dtype=np.int64)})
+        env.step({"action": np.zeros(2, dtype=np.int64)})
+        with pytest.raises(VectorEnvWorkerError) as info:
+            env.step({"action": np.zeros(2, dtype=np.int64)})
+        assert info.value.env_index == 1
+        assert ("ValueError: observation 'observation' of sub-step 0 has shape (3,), but its observation space "
+                "declares shape (4,)") in str(info.value)
+    finally:
+        env.close()
+
+
+def _segment_exists(name: str) -> bool:
+    try:
+        segment = SharedMemory(name=name)
+    except FileNotFoundError:
+        return False
+    segment.close()
+    return True
+
+
+def test_killed_worker_is_named_and_the_segment_released() -> None:
+    env = SubprocVectorEnv([image_env, image_env])
+    try:
+        name = env.memory.layout.name
+        env.reset()
+        assert _segment_exists(name)
+        pid = env.processes[0].pid
+        os.kill(pid, signal.SIGKILL)
+        env.processes[0].join(timeout=10)
+        with pytest.raises(VectorEnvWorkerError, match=rf"^env worker 0 \(pid {pid}\) died with exit code -9 \(SIGKILL\) "
+                                                       r"during step$"):
+            env.step({"action": np.zeros(2, dtype=np.int64)})
+        assert not _segment_exists(name)  # released when the workers were stopped after the fault
+    finally:
+        env.close()
+
+
+def test_close_releases_the_segment() -> None:
+    env = SubprocVectorEnv([cartpole, cartpole])
+    name = env.memory.layout.name
+    env.reset()
+    env.close()
+    assert not _segment_exists(name)
+    env.close()  # idempotent
