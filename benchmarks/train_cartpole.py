@@ -7,6 +7,9 @@ clock is paused and the deterministic policy is evaluated on 5 fixed-seed episod
 training wall seconds and env steps until the mean evaluation return first reaches 475, and their ratio
 (Maze / SB3), plus training throughput (env steps/s including updates) and its ratio to raw env stepping.
 
+The runs of this module (:func:`run_maze`, :func:`run_sb3`, for PPO and A2C with :data:`SETTINGS`) are shared
+with ``floor_ppo.py``, which adds a minimal plain-torch loop as the floor and the 10-seed learning statistics.
+
 Run: ``/work/venv/bin/python benchmarks/train_cartpole.py [--seeds 0 1 2] [--budget 50000]``
 (Stable-Baselines3 is a benchmark-only dependency: ``pip install -c constraints.txt stable-baselines3``).
 """
@@ -16,17 +19,49 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from dataclasses import dataclass
+from typing import Callable
 
 import gymnasium as gym
 import numpy as np
 import torch
 
-N_ENVS, N_STEPS, BATCH, N_EPOCHS = 8, 32, 256, 20
-GAMMA, LAMBDA, LR, CLIP, TARGET = 0.98, 0.8, 1e-3, 0.2, 475.0
+TARGET = 475.0
 EVAL_SEEDS = [10_000 + i for i in range(5)]
 
 
-def evaluate(act, n_episodes: int = 5) -> float:
+@dataclass(frozen=True)
+class Settings:
+    """Hyper-parameters every implementation of one algorithm uses (Maze, SB3, the floor loop)."""
+
+    n_envs: int
+    n_steps: int
+    lr: float
+    gamma: float
+    gae_lambda: float
+    max_grad_norm: float = 0.5
+    value_coef: float = 0.5
+    #: PPO only
+    batch_size: int = 0
+    n_epochs: int = 0
+    clip: float = 0.0
+
+    @property
+    def steps_per_update(self) -> int:
+        return self.n_envs * self.n_steps
+
+
+#: PPO: RL-Zoo's CartPole-v1 settings (linear lr and clip schedules); A2C: 8 envs x 8 steps, constant lr, Adam
+SETTINGS = {
+    "ppo": Settings(n_envs=8, n_steps=32, lr=1e-3, gamma=0.98, gae_lambda=0.8, batch_size=256, n_epochs=20, clip=0.2),
+    "a2c": Settings(n_envs=8, n_steps=8, lr=1e-3, gamma=0.99, gae_lambda=1.0),
+}
+# the PPO constants under their previous names
+N_ENVS, N_STEPS, BATCH, N_EPOCHS = 8, 32, 256, 20
+GAMMA, LAMBDA, LR, CLIP = 0.98, 0.8, 1e-3, 0.2
+
+
+def evaluate(act: Callable[[np.ndarray], int], n_episodes: int = 5) -> float:
     """Mean return of ``act(obs) -> int`` over fixed-seed CartPole-v1 episodes."""
     env = gym.make("CartPole-v1")
     returns = []
@@ -39,6 +74,40 @@ def evaluate(act, n_episodes: int = 5) -> float:
             done = term or trunc
         returns.append(total)
     return float(np.mean(returns))
+
+
+class TrainingClock:
+    """Training wall time with evaluations excluded; records when the evaluation first reaches :data:`TARGET`.
+
+    :param eval_every: env steps between evaluations.
+    :param stop_at_target: :meth:`done` turns true once the target is reached (saves time in short modes).
+    """
+
+    def __init__(self, eval_every: int, stop_at_target: bool = False) -> None:
+        self.eval_every, self.stop_at_target = eval_every, stop_at_target
+        self.train_time, self.next_eval = 0.0, eval_every
+        self.reached: tuple[float, int] | None = None
+        self.evals: list[tuple[int, float, float]] = []
+        self._t0 = time.perf_counter()
+
+    def start(self) -> None:
+        self._t0 = time.perf_counter()
+
+    def pause(self, env_steps: int, act: Callable[[np.ndarray], int]) -> None:
+        """Stop the clock; evaluate ``act`` if ``env_steps`` reached the next evaluation point."""
+        self.train_time += time.perf_counter() - self._t0
+        if env_steps >= self.next_eval:
+            self.next_eval += self.eval_every
+            score = evaluate(act)
+            self.evals.append((env_steps, round(self.train_time, 2), score))
+            if self.reached is None and score >= TARGET:
+                self.reached = (self.train_time, env_steps)
+
+    def done(self) -> bool:
+        return self.stop_at_target and self.reached is not None
+
+    def result(self, steps: int) -> dict:
+        return {"reached": self.reached, "train_time": self.train_time, "steps": steps, "evals": self.evals}
 
 
 def raw_env_rate(n_steps: int = 20_000) -> float:
@@ -56,54 +125,61 @@ def raw_env_rate(n_steps: int = 20_000) -> float:
     return n_steps / (time.perf_counter() - t0)
 
 
-def run_maze(seed: int, budget: int, eval_every: int) -> dict:
+def run_maze(seed: int, budget: int, eval_every: int, algorithm: str = "ppo", stop_at_target: bool = False) -> dict:
+    """Train Maze's PPO/A2C (``model=mlp``: 64x64 tanh, ``runner=dev``'s sequential vector env) epoch by epoch
+    through ``Trainer.train``; one epoch = ``eval_every`` env steps, evaluated with the clock paused."""
     from maze.core.env.structured_env import ActorID
     from maze.core.wrappers.maze_gym_env_wrapper import GymMazeEnv
     from maze.train.agent.mlp_model_composer import MLPModelComposer
     from maze.train.agent.model_building import build_critic, build_policy
     from maze.train.agent.torch_actor_critic import TorchActorCritic
     from maze.train.parallelization.vector_env.sequential_vector_env import SequentialVectorEnv
+    from maze.train.trainers.a2c.a2c_algorithm_config import A2CAlgorithmConfig
+    from maze.train.trainers.a2c.a2c_trainer import A2C
+    from maze.train.trainers.common.trainer import TrainingRun
     from maze.train.trainers.ppo.ppo_algorithm_config import PPOAlgorithmConfig
     from maze.train.trainers.ppo.ppo_trainer import PPO
 
+    s = SETTINGS[algorithm]
     torch.manual_seed(seed)
-    torch.distributions.Distribution.set_default_validate_args(False)
-    env = SequentialVectorEnv([lambda: GymMazeEnv("CartPole-v1")] * N_ENVS)
+    torch.distributions.Distribution.set_default_validate_args(False)  # as the training runners do
+    env = SequentialVectorEnv([lambda: GymMazeEnv("CartPole-v1")] * s.n_envs)
     composer = MLPModelComposer(env.action_spaces_dict, env.observation_spaces_dict, hidden_units=(64, 64))
     model = TorchActorCritic(build_policy(composer), build_critic(composer))
-    n_updates = -(-budget // (N_ENVS * N_STEPS))
-    cfg = PPOAlgorithmConfig(n_epochs=n_updates, epoch_length=1, n_rollout_steps=N_STEPS, lr=LR, lr_schedule="linear",
-                             gamma=GAMMA, gae_lambda=LAMBDA, entropy_coef=0.0, value_loss_coef=0.5, max_grad_norm=0.5,
-                             batch_size=BATCH, n_optimization_epochs=N_EPOCHS, clip_range=CLIP,
-                             clip_range_schedule="linear", rollout_evaluator=None)
-    trainer = PPO(cfg, env, model, seed=seed)
+    updates_per_epoch = max(1, eval_every // s.steps_per_update)
+    n_epochs = -(-budget // (updates_per_epoch * s.steps_per_update))
+    common = dict(n_epochs=n_epochs, epoch_length=updates_per_epoch, patience=0, n_rollout_steps=s.n_steps, lr=s.lr,
+                  gamma=s.gamma, gae_lambda=s.gae_lambda, entropy_coef=0.0, value_loss_coef=s.value_coef,
+                  max_grad_norm=s.max_grad_norm, rollout_evaluator=None)
+    if algorithm == "ppo":
+        cfg = PPOAlgorithmConfig(**common, lr_schedule="linear", batch_size=s.batch_size, n_optimization_epochs=s.n_epochs,
+                                 clip_range=s.clip, clip_range_schedule="linear")
+        trainer = PPO(cfg, env, model, seed=seed, run=TrainingRun(progress_bar=False))
+    else:
+        trainer = A2C(A2CAlgorithmConfig(**common), env, model, seed=seed, run=TrainingRun(progress_bar=False))
     policy = model.policy
 
     def act(obs: np.ndarray) -> int:
         return int(policy.compute_action({"observation": obs}, actor_id=ActorID(0, 0), deterministic=True)["action"])
 
-    train_time, reached, next_eval, evals = 0.0, None, eval_every, []
-    while trainer.env_steps < budget:
-        t0 = time.perf_counter()
-        trainer._apply_lr_schedule()
-        batch = trainer.collect()
-        trainer.update(trainer.prepare_batch(batch), train_policy=True)
-        trainer.n_updates += 1
-        train_time += time.perf_counter() - t0
-        if trainer.env_steps >= next_eval:
-            next_eval += eval_every
-            score = evaluate(act)
-            evals.append((trainer.env_steps, round(train_time, 2), score))
-            if reached is None and score >= TARGET:
-                reached = (train_time, trainer.env_steps)
+    clock = TrainingClock(updates_per_epoch * s.steps_per_update, stop_at_target)
+    while trainer.epoch < n_epochs and not clock.done():
+        clock.start()
+        trainer.train(1)
+        clock.pause(trainer.env_steps, act)
     env.close()
-    return {"reached": reached, "train_time": train_time, "steps": trainer.env_steps, "evals": evals}
+    return clock.result(trainer.env_steps)
 
 
-def run_sb3(seed: int, budget: int, eval_every: int) -> dict:
+def run_sb3(seed: int, budget: int, eval_every: int, algorithm: str = "ppo", stop_at_target: bool = False) -> dict:
+    """Train SB3's PPO/A2C (``MlpPolicy``: 64x64 tanh, ``DummyVecEnv``); A2C with Adam (eps 1e-5) and normalized
+    advantages, as Maze's."""
+    from stable_baselines3 import A2C as SB3A2C
     from stable_baselines3 import PPO as SB3PPO
     from stable_baselines3.common.callbacks import BaseCallback
     from stable_baselines3.common.env_util import make_vec_env
+
+    s = SETTINGS[algorithm]
 
     def linear(start: float):
         return lambda progress_remaining: progress_remaining * start
@@ -111,36 +187,40 @@ def run_sb3(seed: int, budget: int, eval_every: int) -> dict:
     class Clock(BaseCallback):
         def __init__(self) -> None:
             super().__init__()
-            self.train_time, self.reached, self.next_eval, self.evals = 0.0, None, eval_every, []
-            self._t0 = 0.0
+            self.clock = TrainingClock(eval_every, stop_at_target)
 
         def _on_training_start(self) -> None:
-            self._t0 = time.perf_counter()
+            self.clock.start()
 
         def _on_step(self) -> bool:
             return True
 
         def _on_rollout_start(self) -> None:
             # called after the previous update: check/evaluate with the clock paused
-            self.train_time += time.perf_counter() - self._t0
-            if self.num_timesteps >= self.next_eval:
-                self.next_eval += eval_every
-                score = evaluate(lambda obs: int(self.model.predict(obs, deterministic=True)[0]))
-                self.evals.append((self.num_timesteps, round(self.train_time, 2), score))
-                if self.reached is None and score >= TARGET:
-                    self.reached = (self.train_time, self.num_timesteps)
-            self._t0 = time.perf_counter()
+            self.clock.pause(self.num_timesteps, lambda obs: int(self.model.predict(obs, deterministic=True)[0]))
+            self.clock.start()
 
         def _on_training_end(self) -> None:
-            self._on_rollout_start()
+            self.clock.pause(self.num_timesteps, lambda obs: int(self.model.predict(obs, deterministic=True)[0]))
 
-    env = make_vec_env("CartPole-v1", n_envs=N_ENVS, seed=seed)
-    model = SB3PPO("MlpPolicy", env, n_steps=N_STEPS, batch_size=BATCH, n_epochs=N_EPOCHS, gamma=GAMMA, gae_lambda=LAMBDA,
-                   learning_rate=linear(LR), clip_range=linear(CLIP), ent_coef=0.0, seed=seed, device="cpu", verbose=0)
-    clock = Clock()
-    model.learn(total_timesteps=budget, callback=clock)
+    class StopAtTarget(Clock):
+        def _on_step(self) -> bool:
+            return not self.clock.done()
+
+    env = make_vec_env("CartPole-v1", n_envs=s.n_envs, seed=seed)
+    if algorithm == "ppo":
+        model = SB3PPO("MlpPolicy", env, n_steps=s.n_steps, batch_size=s.batch_size, n_epochs=s.n_epochs, gamma=s.gamma,
+                       gae_lambda=s.gae_lambda, learning_rate=linear(s.lr), clip_range=linear(s.clip), ent_coef=0.0,
+                       vf_coef=s.value_coef, max_grad_norm=s.max_grad_norm, seed=seed, device="cpu", verbose=0)
+    else:
+        model = SB3A2C("MlpPolicy", env, n_steps=s.n_steps, gamma=s.gamma, gae_lambda=s.gae_lambda, learning_rate=s.lr,
+                       ent_coef=0.0, vf_coef=s.value_coef, max_grad_norm=s.max_grad_norm, normalize_advantage=True,
+                       policy_kwargs={"optimizer_class": torch.optim.Adam, "optimizer_kwargs": {"eps": 1e-5}},
+                       seed=seed, device="cpu", verbose=0)
+    callback = StopAtTarget() if stop_at_target else Clock()
+    model.learn(total_timesteps=budget, callback=callback)
     env.close()
-    return {"reached": clock.reached, "train_time": clock.train_time, "steps": model.num_timesteps, "evals": clock.evals}
+    return callback.clock.result(model.num_timesteps)
 
 
 def main() -> None:

@@ -135,14 +135,7 @@ LATER_ISSUES: dict[str, str] = {
 }
 
 #: documented path → why it is not there yet (it belongs into the trainer platform's files; requested)
-PENDING_IN_TRAINER_FILES: dict[str, str] = {
-    "maze.train.trainers.common.actor_critic.actor_critic_runners.ACDevRunner":
-        "alias of ACRunner for runner=dev, as BCDevRunner is for BC (trainer platform files)",
-    "maze.train.trainers.common.actor_critic.actor_critic_runners.ACLocalRunner":
-        "alias of ACRunner for runner=local, as BCLocalRunner is for BC (trainer platform files)",
-    "maze.train.trainers.common.training_runner.TrainConfig":
-        "typing-only structure of the composed training config (trainer platform files)",
-}
+PENDING_IN_TRAINER_FILES: dict[str, str] = {}
 
 #: documented path prefix → why it is not shipped
 NOT_SHIPPED: dict[str, str] = {

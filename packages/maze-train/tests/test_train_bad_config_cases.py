@@ -80,3 +80,17 @@ def test_an_input_dir_of_another_env_is_refused_with_the_reason(tmp_path: Path) 
                           timeout=300)
     assert proc.returncode == 2
     assert "holds a model incompatible with this config" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_docs_runner_level_aliases_set_the_algorithm_parameters() -> None:
+    from maze.train.trainers.common.training_runner import TrainingRunnerOptions
+    from maze.train.trainers.imitation.bc_algorithm_config import BCAlgorithmConfig
+    from maze.train.trainers.ppo.ppo_algorithm_config import PPOAlgorithmConfig
+
+    options = TrainingRunnerOptions(eval_repeats=7, critic_burn_in_epochs=3)
+    ppo = options.algorithm_config(PPOAlgorithmConfig, {"rollout_evaluator": {"n_episodes": 2}, "critic_burn_in_epochs": 0})
+    assert ppo.rollout_evaluator["n_episodes"] == 7 and ppo.critic_burn_in_epochs == 3
+    bc = TrainingRunnerOptions(eval_repeats=5, validation_percentage=40.0).algorithm_config(BCAlgorithmConfig, {})
+    assert bc.n_eval_episodes == 5 and bc.validation_percentage == 40.0
+    with pytest.raises(Exception, match=r"runner.validation_percentage=40.0 is invalid: PPOAlgorithmConfig has no"):
+        TrainingRunnerOptions(validation_percentage=40.0).algorithm_config(PPOAlgorithmConfig, {})

@@ -89,12 +89,12 @@ def test_docs_imitation_then_fine_tuning_on_lunar_lander(tmp_path: Path) -> None
               "runner.max_episode_steps=60", "runner.record_trajectory=true", f"hydra.run.dir={rollouts}"], tmp_path)
     bc = tmp_path / "bc"
     stdout = maze_run(["-cn", "conf_train", "env.name=LunarLander-v3", "model=vector_obs", "wrappers=vector_obs", "algorithm=bc",
-                       "algorithm.validation_percentage=50", "algorithm.n_epochs=2",
-                       f"runner.dataset.input_data={rollouts / 'trajectory_data'}", f"hydra.run.dir={bc}"], tmp_path)
+                       "runner.validation_percentage=50", "algorithm.n_epochs=2",  # the docs' runner-level keys
+                       f"runner.dataset.trajectory_data_dir={rollouts / 'trajectory_data'}", f"hydra.run.dir={bc}"], tmp_path)
     assert "ImitationEvents" in stdout and (bc / "state_dict.pt").is_file()
     ft = tmp_path / "ppo"
     stdout = maze_run(["-cn", "conf_train", "env.name=LunarLander-v3", "model=vector_obs", "critic=template_state",
-                       "wrappers=vector_obs", "algorithm=ppo", "algorithm.critic_burn_in_epochs=1", f"input_dir={bc}",
-                       *SMALL_AC, f"hydra.run.dir={ft}"], tmp_path)
+                       "wrappers=vector_obs", "algorithm=ppo", "runner.eval_repeats=2", "runner.critic_burn_in_epochs=1",
+                       f"input_dir={bc}", *SMALL_AC, f"hydra.run.dir={ft}"], tmp_path)
     assert "Initializing from" in stdout
     _assert_trained(ft, stdout)

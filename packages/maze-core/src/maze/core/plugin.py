@@ -29,6 +29,13 @@ def maze_register_policies() -> list[Component]:
                   help="random actions respecting '<action>_mask' observations", config="policy/masked_random_policy"),
         Component("replay_recorded_actions_policy", "maze.core.agent.replay_recorded_actions_policy.ReplayRecordedActionsPolicy",
                   help="replay the actions of recorded trajectory files", config="policy/replay_recorded_actions_policy"),
+        Component("dummy_cartpole_policy", "maze.core.agent.dummy_cartpole_policy.DummyCartPolePolicy",
+                  help="hand-written CartPole controller (demos, tests)", config="policy/dummy_cartpole_policy"),
+        Component("lunar_lander_heuristics", "maze.core.agent.heuristic_lunar_lander_policy.HeuristicLunarLanderPolicy",
+                  help="hand-written LunarLander controller (discrete or continuous)",
+                  config="policy/lunar_lander_heuristics"),
+        Component("DefaultPolicy", "maze.core.agent.default_policy.DefaultPolicy",
+                  help="one policy (instance or config) per sub-step key"),
     ]
 
 

@@ -488,6 +488,16 @@ def _matplotlib_layout(model: _GraphModel, title: str) -> GraphLayout:
                 xs = [lnodes[n].x for n in neighbours.get(node.id, [])]
                 desired.append(sum(xs) / len(xs) if xs else node.x)
             _place_row(row, desired, [weight.get(node.kind, 1.0) for node in row])
+    # straighten: a label or lane sits right below the node it comes from wherever the spacing allows
+    for r in range(1, n_rows):
+        row = [lnodes[n] for n in rows[r]]
+        desired, weights = [], []
+        for node in row:
+            source = up.get(node.id, [])
+            follows = node.kind in ("dummy", "label") and len(source) == 1
+            desired.append(lnodes[source[0]].x if follows else node.x)
+            weights.append(100.0 if follows else 1.0)
+        _place_row(row, desired, weights)
 
     # vertical bands of the rows (top down), then everything in points with y upwards
     title_h = _TITLE_HEIGHT if title else 0.0

@@ -27,7 +27,7 @@ the current external state. Call :meth:`shutdown` (or use the deployment as a co
 from __future__ import annotations
 
 import threading
-from typing import Any, Sequence
+from typing import Any
 
 from maze.core.agent_deployment.external_core_env import DeploymentChannel, ExternalCoreEnv, ExternalStep
 from maze.core.agent_deployment.maze_action_candidates import (
@@ -37,7 +37,6 @@ from maze.core.agent_deployment.maze_action_candidates import (
 )
 from maze.core.agent_deployment.policy_executor import PolicyExecutor
 from maze.core.env.structured_env import ActorID
-
 
 __all__ = ["ActionCandidates", "ActionConversionCandidatesInterface", "AgentDeployment", "AgentDeploymentError",
            "MazeActionCandidates"]

@@ -44,9 +44,33 @@ from maze.train.trainers.common.run_dir import (
 from maze.train.trainers.common.trainer import Trainer, TrainingRun
 
 __all__ = [
-    "CHECKPOINT_FILE", "SPACES_CONFIG_FILE", "STATE_DICT_FILE", "EnvFactory", "InputDirError", "RunDirError",
-    "TrainingRunMode", "TrainingRunner", "TrainingRunnerOptions",
+    "CHECKPOINT_FILE", "SPACES_CONFIG_FILE", "STATE_DICT_FILE", "EnvFactory", "InputDirError", "ModelConfig",
+    "RunDirError", "TrainConfig", "TrainingRunMode", "TrainingRunner", "TrainingRunnerOptions",
 ]
+
+
+@dataclasses.dataclass
+class ModelConfig:
+    """Structure of the ``model`` config (type hints only: Hydra hands runners plain mappings)."""
+
+    _target_: str
+    distribution_mapper_config: Any = None
+    policy: Any = None
+    critic: Any = None
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """Structure of the composed ``conf_train`` config (type hints only; validation happens in the option and
+    algorithm config classes)."""
+
+    env: Any
+    model: Any
+    algorithm: Any
+    runner: Any
+    wrappers: Any = None
+    seeding: Any = None
+    input_dir: str = ""
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -78,6 +102,16 @@ class TrainingRunnerOptions:
     """Trajectory dataset config of algorithms that learn from recorded data (``algorithm=bc``); RL runners leave it
     unused."""
 
+    eval_repeats: int | None = None
+    """Alias of the reference docs: the number of evaluation episodes (``algorithm.rollout_evaluator.n_episodes``,
+    or ``algorithm.n_eval_episodes`` for BC); ``null``: the algorithm's own setting."""
+
+    critic_burn_in_epochs: int | None = None
+    """Alias of the reference docs for ``algorithm.critic_burn_in_epochs``; ``null``: the algorithm's own setting."""
+
+    validation_percentage: float | None = None
+    """Alias of the reference docs for ``algorithm.validation_percentage`` (BC); ``null``: the algorithm's own."""
+
     def __post_init__(self) -> None:
         from maze.core.utils.validation import expect_bool, expect_int
 
@@ -87,8 +121,38 @@ class TrainingRunnerOptions:
             expect_int(f"runner.{name}", getattr(self, name), minimum=0)
         if self.progress_bar is not None:
             expect_bool("runner.progress_bar", self.progress_bar)
+        for name in ("eval_repeats", "critic_burn_in_epochs"):
+            expect_int(f"runner.{name}", getattr(self, name), minimum=0, allow_none=True)
         for name in ("tensorboard", "console_stats"):
             expect_bool(f"runner.{name}", getattr(self, name))
+
+    #: runner-level aliases of algorithm parameters (the reference docs' ``runner.eval_repeats=...``): option →
+    #: candidate parameter paths, the first whose top-level key the algorithm config has is set
+    ALGORITHM_ALIASES = {
+        "eval_repeats": (("rollout_evaluator", "n_episodes"), ("n_eval_episodes",)),
+        "critic_burn_in_epochs": (("critic_burn_in_epochs",),),
+        "validation_percentage": (("validation_percentage",),),
+    }
+
+    def algorithm_config(self, config_class: type, algorithm_cfg: Any) -> Any:
+        """``config_class.from_config(algorithm_cfg)`` with the aliases above applied (an alias the algorithm has no
+        parameter for is an error naming both)."""
+        values = dict(to_plain(algorithm_cfg) or {})
+        fields = {f.name for f in dataclasses.fields(config_class)}
+        for option, paths in self.ALGORITHM_ALIASES.items():
+            value = getattr(self, option)
+            if value is None:
+                continue
+            path = next((p for p in paths if p[0] in fields), None)
+            if path is None:
+                raise ConfigError(f"runner.{option}={value!r} is invalid: {config_class.__name__} has no parameter "
+                                  f"{' or '.join('algorithm.' + '.'.join(p) for p in paths)} it stands for")
+            node = values
+            for key in path[:-1]:
+                node[key] = dict(node.get(key) or {})
+                node = node[key]
+            node[path[-1]] = value
+        return config_class.from_config(values)
 
     @classmethod
     def from_config(cls, options: Any) -> TrainingRunnerOptions:
@@ -131,7 +195,7 @@ class TrainingRunMode(Runner):
         """Check the composed config before anything is built: the algorithm and its parameters, the run mode, the
         seeds and ``input_dir``."""
         algorithm = find_algorithm(cfg.algorithm)
-        algorithm.config_class().from_config(cfg.algorithm)
+        self.options.algorithm_config(algorithm.config_class(), cfg.algorithm)
         algorithm.runner_ref(self.options.mode)
         MazeSeeding.from_config(cfg.get("seeding"))
         if cfg.get("input_dir"):
@@ -162,7 +226,7 @@ class TrainingRunner(ABC):
         self.options = options
         self.run_dir = RunDir(run_dir)
         #: the algorithm's validated config
-        self.algorithm_config: AlgorithmConfig = algorithm.config_class().from_config(cfg.algorithm)
+        self.algorithm_config: AlgorithmConfig = options.algorithm_config(algorithm.config_class(), cfg.algorithm)
         self.trainer_class: type[Trainer] = algorithm.trainer_class()
         self._closeables: list[Any] = []
         if options.torch_threads > 0:

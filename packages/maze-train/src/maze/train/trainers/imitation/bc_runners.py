@@ -51,14 +51,19 @@ class BCRunner(TrainingRunner):
 
     def _load_data(self, cfg: BCAlgorithmConfig) -> tuple[StackedImitationData, StackedImitationData | None]:
         dataset_cfg = dict(to_plain(self.options.dataset) or DEFAULT_DATASET)
-        data_path = dataset_cfg.get("input_data")
-        if isinstance(data_path, str) and not os.path.isabs(data_path):
-            from hydra.utils import get_original_cwd
+        for key in ("input_data", "dir_or_file", "trajectory_data_dir"):  # the last two: the reference docs' names
+            data_path = dataset_cfg.get(key)
+            if isinstance(data_path, str) and not os.path.isabs(data_path):
+                from hydra.utils import get_original_cwd
 
-            try:
-                dataset_cfg["input_data"] = os.path.join(get_original_cwd(), data_path)
-            except ValueError:
-                dataset_cfg["input_data"] = os.path.abspath(data_path)
+                try:
+                    dataset_cfg[key] = os.path.join(get_original_cwd(), data_path)
+                except ValueError:
+                    dataset_cfg[key] = os.path.abspath(data_path)
+        if dataset_cfg.get("dir_or_file") is not None or dataset_cfg.get("trajectory_data_dir") is not None:
+            if dataset_cfg.get("input_data") == DEFAULT_DATASET["input_data"] or str(dataset_cfg.get("input_data", "")).endswith(
+                    os.sep + DEFAULT_DATASET["input_data"]):
+                dataset_cfg["input_data"] = None  # the alias replaces the default, it does not compete with it
         from maze.core.trajectory_recording.datasets.in_memory_dataset import InMemoryDataset
 
         dataset = Factory(InMemoryDataset).instantiate(dataset_cfg, _optional_kwargs={"conversion_env_factory": self.env_factory})

@@ -55,3 +55,8 @@ class ACRunner(TrainingRunner):
                 optional["seeds"] = [self.maze_seeding.generate_env_instance_seed()
                                      for _ in range(self.options.n_eval_envs)]
         return Factory(Evaluator).instantiate(cfg, _optional_kwargs=optional)
+
+
+#: ``runner=dev`` / ``runner=local`` of A2C and PPO (the run mode decides where the envs step; reference-docs names)
+ACDevRunner = ACRunner
+ACLocalRunner = ACRunner
