@@ -10,7 +10,7 @@ training wall seconds and env steps until the mean evaluation return first reach
 The runs of this module (:func:`run_maze`, :func:`run_sb3`, for PPO and A2C with :data:`SETTINGS`) are shared
 with ``floor_ppo.py``, which adds a minimal plain-torch loop as the floor and the 10-seed learning statistics.
 
-Run: ``/work/venv/bin/python benchmarks/train_cartpole.py [--seeds 0 1 2] [--budget 50000]``
+Run: ``/work/venv/bin/python benchmarks/train_cartpole.py [--seeds 3] [--budget 50000]``
 (Stable-Baselines3 is a benchmark-only dependency: ``pip install -c constraints.txt stable-baselines3``).
 """
 
@@ -225,18 +225,21 @@ def run_sb3(seed: int, budget: int, eval_every: int, algorithm: str = "ppo", sto
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--seeds", type=int, default=3, help="number of seeds (seeds first-seed, first-seed + 1, ...)")
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--budget", type=int, default=50_000)
     parser.add_argument("--eval-every", type=int, default=2048)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--verbose", action="store_true")
-    args = parser.parse_args()
+    args, ignored = parser.parse_known_args()
+    if ignored:
+        print(f"(ignoring arguments of other benchmarks: {ignored})")
     torch.set_num_threads(args.threads)
 
     raw = raw_env_rate()
     print(f"raw env stepping (8 gymnasium CartPole-v1, random actions): {raw:,.0f} steps/s")
     rows = []
-    for seed in args.seeds:
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         result = {"maze": run_maze(seed, args.budget, args.eval_every), "sb3": run_sb3(seed, args.budget, args.eval_every)}
         for name in ("maze", "sb3"):
             r = result[name]

@@ -238,6 +238,7 @@ def test_the_checks_catch_an_edge_through_a_box_and_a_covered_label(cutting2d_fl
     straight = dataclasses.replace(next(e for e in layout.edges if e.src == "in:inventory_size"),
                                    points=((source.center[0], source.y0), (x, flatten.y1 + 8.0), (x, flatten.y0 - 8.0),
                                            (concat.center[0], concat.y1)))
+    assert any(_segment_enters(p, q, flatten) for p, q in zip(straight.points, straight.points[1:]))
     through = dataclasses.replace(layout, edges=tuple(straight if e.src == "in:inventory_size" else e for e in layout.edges))
     with pytest.raises(AssertionError, match="edge in:inventory_size->concat .*crosses the"):
         check_layout(through)
@@ -262,3 +263,21 @@ def test_a_failing_dot_falls_back_to_matplotlib_in_auto_mode(cutting2d_flat_poli
         written = render_inference_block(cutting2d_flat_policy, "p", [str(tmp_path / "auto")])
     assert "drawing it with matplotlib" in caplog.text
     assert_valid_png(written[1])
+
+
+def test_layer_summaries_describe_the_torch_layers():
+    from torch import nn
+
+    from maze.perception.blocks import DenseBlock, StridedConvolutionBlock
+    from maze.perception.blocks.base import summarize_modules
+
+    conv = StridedConvolutionBlock("screen", "conv", (3, 32, 32), hidden_channels=[8, 16], hidden_kernels=[5, 3],
+                                   hidden_strides=[2, 1], non_lin="ReLU")
+    assert conv.layer_summary() == ["Conv2d 3→8 k5 s2 ReLU", "Conv2d 8→16 k3 ReLU"]
+    assert DenseBlock("x", "h", (4,), [16, 32], non_lin="Tanh").layer_summary() == ["Dense 16-32 Tanh"]
+    stack = nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.LSTM(8, 4, num_layers=2))
+    assert summarize_modules(stack) == ["Linear 8→8 ReLU ×2", "LSTM 8→4 ×2"]
+    assert summarize_modules(stack, named=True) == ["0: Linear 8→8 ReLU", "2: Linear 8→8 ReLU", "4: LSTM 8→4 ×2"]
+    long = nn.Sequential(*[nn.Linear(i + 1, i + 2) for i in range(10)])
+    lines = summarize_modules(long, max_lines=4)
+    assert lines == ["Linear 1→2", "Linear 2→3", "Linear 3→4", "… 7 more"]

@@ -1,6 +1,7 @@
 """Shared memory in :class:`SubprocVectorEnv`: observations written by the workers into shared arrays equal the
 pickled ones (flat CartPole, an image env, structured envs whose sub-steps have different observation spaces),
-bad observations are named, and a dead worker is still named and leaves no segment behind."""
+actions taken from shared arrays reach the envs unchanged, bad observations are named, and a dead worker is still
+named and leaves no segment behind."""
 
 from __future__ import annotations
 
@@ -190,6 +191,35 @@ def test_shared_memory_and_pickled_observations_are_identical(factory, n_steps) 
     finally:
         shared.close()
         pickled.close()
+        sequential.close()
+
+
+def test_actions_through_shared_memory_reach_the_envs_unchanged() -> None:
+    """Continuous actions (Pendulum): the space's dtype goes through shared memory, another dtype is pickled; the
+    envs see the same actions (their trajectories equal the sequential vector env's) either way."""
+    def pendulum() -> GymMazeEnv:
+        return GymMazeEnv("Pendulum-v1")
+
+    shared = SubprocVectorEnv([pendulum] * 2)
+    sequential = SequentialVectorEnv([pendulum] * 2)
+    try:
+        assert [(s.step_key, s.key, s.shape) for s in shared.action_memory.layout.arrays] == [(0, "action", (1,))]
+        rng = np.random.default_rng(1)
+        for env in (shared, sequential):
+            env.seed(11)
+        obs_a, obs_b = shared.reset(), sequential.reset()
+        for t in range(30):
+            dtype = np.float32 if t % 2 == 0 else np.float64  # float64: not the space's dtype, pickled
+            action = {"action": rng.uniform(-2, 2, (2, 1)).astype(dtype)}
+            sent = action["action"].copy()
+            (obs_a, rew_a, *_), (obs_b, rew_b, *_) = shared.step(action), sequential.step(action)
+            np.testing.assert_array_equal(action["action"], sent)  # the caller's batch is left alone
+            np.testing.assert_array_equal(obs_a["observation"], obs_b["observation"])
+            np.testing.assert_array_equal(rew_a, rew_b)
+        with pytest.raises(ValueError, match=r"batched action 'action' must have a leading axis of size n_envs=2"):
+            shared.step({"action": np.zeros((3, 1), dtype=np.float32)})
+    finally:
+        shared.close()
         sequential.close()
 
 

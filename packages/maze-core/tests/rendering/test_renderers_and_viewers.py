@@ -125,7 +125,7 @@ def test_html_viewer_renders_every_recorded_step(walker_trajectory, tmp_path, ca
     frames, captions = _frames(html)
     record = load_trajectory(walker_trajectory)
     assert len(frames) == len(record) == 5 and all(f.startswith(PNG) for f in frames)
-    assert captions[0].startswith("step 0/4 | reward -0.300") and captions[-1] == "step 4/4 (final state)"
+    assert captions[0].startswith("step 0/4 | move=1 | reward -0.300") and captions[-1] == "step 4/4 (final state)"
     assert "terminated" in captions[-2]
     assert len({f for f in frames}) == 5  # every step looks different
     from PIL import Image

@@ -2,7 +2,7 @@
 
 * :mod:`maze.perception.blocks` — perception blocks (tensor dict in/out, shape inference, shape
   normalisation of leading batch/time dims), :class:`~maze.perception.blocks.InferenceBlock`,
-  :class:`~maze.perception.blocks.InferenceGraph` (PDF/PNG pictures via matplotlib).
+  :class:`~maze.perception.blocks.InferenceGraph` (PDF/PNG pictures via graphviz, or matplotlib without it).
 * :mod:`maze.perception.builders` — template architectures (``ConcatModelBuilder``).
 * :mod:`maze.perception.models` — model composers (template / custom), policy and critic composers,
   built-in flatten-concat networks, ``SpacesConfig``; see :mod:`maze.perception.models.model_composer`

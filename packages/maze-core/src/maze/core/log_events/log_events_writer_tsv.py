@@ -93,7 +93,7 @@ class LogEventsWriterTSV(LogEventsWriter):
         path = self.file_path(event)
         header = "\t".join(["episode_id", "env_time", *self._columns[event]]) + "\n"
         try:  # create with header exactly once, even with concurrent writers
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask decides, as for open()
         except FileExistsError:
             pass
         else:

@@ -23,11 +23,15 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from maze.core.rendering.render_utils import ensure_headless_backend, render_to_png, renderer_arguments
+from maze.core.rendering.renderer import Renderer, format_maze_action
 
 
 def render_trajectory_frames(trajectory: Any, renderer: Any = None, renderer_kwargs: dict | None = None,
                              max_frames: int | None = None, dpi: int = 80) -> list[tuple[str, bytes]]:
     """Render the steps of a :class:`StateTrajectoryRecord` into ``[(caption, png_bytes), ...]``.
+
+    Captions read ``step <i>/<n> | <the MazeAction's values> | reward <r> | return <sum>`` (the final state:
+    ``step <n>/<n> (final state)``).
 
     :param trajectory: the recorded episode (its ``renderer`` is used unless ``renderer`` is given).
     :param renderer: a Maze renderer to use instead of the recorded one.
@@ -64,6 +68,7 @@ def render_trajectory_frames(trajectory: Any, renderer: Any = None, renderer_kwa
         if record.maze_action is None:
             caption += " (final state)"
         else:
+            caption += f" | {describe_maze_action(renderer, record.maze_state, record.maze_action)}"
             caption += f" | reward {_fmt(record.reward)} | return {total:.3f}"
             if record.terminated:
                 caption += " | terminated"
@@ -71,6 +76,14 @@ def render_trajectory_frames(trajectory: Any, renderer: Any = None, renderer_kwa
                 caption += " | truncated"
         frames.append((caption, png))
     return frames
+
+
+def describe_maze_action(renderer: Any, maze_state: Any, maze_action: Any) -> str:
+    """The caption text of a MazeAction: the renderer's :meth:`~maze.core.rendering.renderer.Renderer.describe_maze_action`
+    (renderers not derived from :class:`~maze.core.rendering.renderer.Renderer`: the action's fields)."""
+    if isinstance(renderer, Renderer):
+        return renderer.describe_maze_action(maze_state, maze_action)
+    return format_maze_action(maze_action)
 
 
 def _fmt(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Sequence
 
+from maze.core.env.core_step_tracker import CoreStepTracker
 from maze.core.trajectory_recording.records.state_record import StateRecord
 from maze.core.trajectory_recording.records.trajectory_record import StateTrajectoryRecord
 from maze.core.trajectory_recording.writers.trajectory_writer import TrajectoryWriter
@@ -37,7 +38,7 @@ class TrajectoryRecordingWrapper(Wrapper):
         self.copy_states = bool(copy_states)
         self.episode_record: StateTrajectoryRecord | None = None
         self._last_state: Any = None
-        self._last_env_time: int | None = None
+        self._core_step = CoreStepTracker()
         self._pending_actor: Any = None
         self._pending_reward: Any = None
         self._pending_info: dict = {}
@@ -56,7 +57,8 @@ class TrajectoryRecordingWrapper(Wrapper):
         if seed is not None:
             metadata["seed"] = int(seed)
         self.episode_record = StateTrajectoryRecord(id=self.env.get_episode_id(), renderer=renderer, metadata=metadata)
-        self._start_step(_env_time(self.env))
+        self._core_step.start(self.env)
+        self._start_step()
         return obs, info
 
     def step(self, action: Any) -> tuple[Any, Any, bool, bool, dict]:
@@ -69,11 +71,11 @@ class TrajectoryRecordingWrapper(Wrapper):
         self._pending_reward = reward if self._pending_reward is None else self._pending_reward + reward
         if info:
             self._pending_info.update(info)
-        env_time = _env_time(env)
         # sub-steps of a structured env that keep the core step open do not advance the env time: the
         # MazeAction is only complete (and the events of all sub-steps collected) when the core step ends
-        if env_time is not None and env_time == self._last_env_time and not (terminated or truncated):
+        if not self._core_step.step_ended(env, terminated or truncated):
             return obs, reward, terminated, truncated, info
+        env_time = self._core_step.env_time
         components = env.get_serializable_components()
         self.episode_record.step_records.append(
             StateRecord(
@@ -90,15 +92,14 @@ class TrajectoryRecordingWrapper(Wrapper):
                 actor_id=self._pending_actor,
             )
         )
-        self._start_step(env_time)
+        self._start_step()
         if terminated or truncated:
             self._flush(final_state=True)
         return obs, reward, terminated, truncated, info
 
-    def _start_step(self, env_time: int | None) -> None:
+    def _start_step(self) -> None:
         """Remember the state before the next core step and clear the sub-step accumulators."""
         self._last_state = self._copy(self.env.get_maze_state())
-        self._last_env_time = env_time
         self._pending_actor = None
         self._pending_reward = None
         self._pending_info = {}
@@ -125,13 +126,6 @@ class TrajectoryRecordingWrapper(Wrapper):
         else:
             for writer in self.writers:
                 writer.write(record)
-
-
-def _env_time(env: Any) -> int | None:
-    try:
-        return env.get_env_time()
-    except (AttributeError, NotImplementedError):
-        return None
 
 
 def _identity(x: Any) -> Any:

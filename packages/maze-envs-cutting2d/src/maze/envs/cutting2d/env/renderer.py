@@ -13,7 +13,9 @@ from maze.core.utils.matplotlib_utils import import_pyplot
 
 class Cutting2DRenderer(Renderer):
     """Shows the MazeAction (the selected piece, the order and the cutting lines) on the left and the
-    inventory (pieces by their sorted dimensions, the order and the selected piece) on the right.
+    inventory (pieces by their sorted dimensions, the order and the selected piece) on the right; the legend sits
+    outside the inventory axes, so it covers no marker. :meth:`describe_maze_action` gives the action's values
+    (piece, rotation, cutting order) for viewer captions.
 
     ``render`` draws into the matplotlib figure ``"Cutting 2D"`` (created once, reused). Keyword arguments:
 
@@ -34,7 +36,7 @@ class Cutting2DRenderer(Renderer):
         plt = import_pyplot("rendering", extra="maze-envs-cutting2d[render]")
 
         if self._fig is None or not plt.fignum_exists(self._fig.number):
-            self._fig = plt.figure(self.figure_name, figsize=(8, 4))
+            self._fig = plt.figure(self.figure_name, figsize=(10, 4))
         self._fig.clf()
         return self._fig
 
@@ -67,6 +69,15 @@ class Cutting2DRenderer(Renderer):
                 plt.pause(0.001)
         return fig
 
+    def describe_maze_action(self, maze_state: Any, maze_action: Any | None) -> str:
+        """``piece 0 (4×3), rotate=False, cut x first`` (``invalid piece 7`` for an index outside the inventory)."""
+        if maze_action is None:
+            return "no action"
+        piece = self._selected_piece(maze_state, maze_action)
+        where = f"piece {maze_action.piece_id} ({piece[0]}×{piece[1]})" if piece is not None else f"invalid piece {maze_action.piece_id}"
+        order = "y first" if maze_action.reverse_cutting_order else "x first"
+        return f"{where}, rotate={maze_action.rotate}, cut {order}"
+
     @staticmethod
     def _selected_piece(maze_state: Any, maze_action: Any | None) -> tuple[int, int] | None:
         if maze_action is None or not 0 <= maze_action.piece_id < len(maze_state.inventory):
@@ -91,6 +102,8 @@ class Cutting2DRenderer(Renderer):
             ax.plot((order[0], order[0]), (0, piece[1]), color="black", linestyle="--")
             ax.plot((0, order[0]), (order[1], order[1]), color="black", linestyle="--")
         fits = order[0] <= piece[0] and order[1] <= piece[1]
+        ax.set_xlabel("x (raw piece units)")
+        ax.set_ylabel("y")
         self._add_title(ax, "MazeAction" + ("" if fits else " (invalid cut)"))
 
     def _plot_inventory(self, ax: Any, maze_state: Any, piece: tuple[int, int] | None) -> None:
@@ -103,7 +116,10 @@ class Cutting2DRenderer(Renderer):
             p = sorted(piece)
             ax.plot(p[0], p[1], "bo", alpha=0.75, label="cutting inventory piece")
         ax.grid()
-        ax.legend(loc="upper left", fontsize=8)
+        ax.set_xlabel("shorter side")
+        ax.set_ylabel("longer side")
+        # outside the axes: a legend inside would cover the markers of small pieces (the selected one among them)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize=8)
         ax.axis("equal")
         self._add_title(ax, f"Inventory Pieces ({len(maze_state.inventory)})")
 

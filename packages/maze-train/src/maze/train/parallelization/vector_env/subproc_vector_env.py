@@ -11,15 +11,16 @@ Each worker owns one env and talks to the main process over a pipe. Every fault 
 
 The main process never hangs on a dead worker; after a fault all workers are terminated.
 
-Observations travel through shared memory (``shared_memory=True``, the default), as in gymnasium's
-``AsyncVectorEnv``: the main process allocates one ``(n_envs, *shape)`` array per (sub-step key, observation key)
-of every sub-step's observation space (:class:`SharedObservationMemory`), each worker writes its env's observation
-into its row in place and the main process copies the batch out, instead of pickling every observation through the
-pipe. Keys whose space has no fixed shape and numeric dtype (e.g. ``Text``, nested ``Dict``/``Tuple``) stay pickled;
-so do rewards, flags, infos and the final observations in the infos at episode ends (small, or rare). Values are
-cast to the space's dtype (``same_kind``); an observation whose shape or keys differ from its space is an error of
-its env (raised in the worker, carried by :class:`VectorEnvWorkerError`). The memory is released on
-:meth:`SubprocVectorEnv.close` and after a worker fault.
+Observations and actions travel through shared memory (``shared_memory=True``, the default), as observations do
+in gymnasium's ``AsyncVectorEnv``: the main process allocates one ``(n_envs, *shape)`` array per (sub-step key,
+key) of every sub-step's observation and action space (:class:`SharedSpaceMemory`). Each worker writes its env's
+observation into its row in place and the main process copies the batch out; the main process writes the batched
+actions in place and each worker takes its row — instead of pickling them through the pipes per step. Observation
+values are cast to the space's dtype (``same_kind``); an observation whose shape or keys differ from its space is an
+error of its env (raised in the worker, carried by :class:`VectorEnvWorkerError`). Keys whose space has no fixed
+shape and numeric dtype (e.g. ``Text``, nested ``Dict``/``Tuple``), and actions of another dtype than their space's,
+stay pickled; so do rewards, flags, infos and the final observations in the infos at episode ends (small, or rare).
+The memory is released on :meth:`SubprocVectorEnv.close` and after a worker fault.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from maze.train.parallelization.vector_env.vector_env import (
     EnvFactory,
     StructuredVectorEnv,
     VectorEnvError,
+    batched_action_arrays,
     split_actions,
     stack_observations,
     step_with_auto_reset,
@@ -83,17 +85,17 @@ def describe_exit_code(exitcode: int) -> str:
     return f"exit code {exitcode}"
 
 
-#: observation spaces whose values go through shared memory: a fixed shape and a numeric dtype
+#: spaces whose values go through shared memory: a fixed shape and a numeric dtype
 _SHARED_SPACES = (gym.spaces.Box, gym.spaces.Discrete, gym.spaces.MultiBinary, gym.spaces.MultiDiscrete)
 _ALIGN = 64
 
 
 @dataclass(frozen=True)
 class SharedArraySpec:
-    """Where the batched observation of one (sub-step key, observation key) lies in the shared segment.
+    """Where the batched values of one (sub-step key, key) lie in the shared segment.
 
     :param step_key: the sub-step key.
-    :param key: the observation key.
+    :param key: the observation or action key.
     :param offset: byte offset of the ``(n_envs, *shape)`` array in the segment.
     :param shape: the shape of one env's value.
     :param dtype: the numpy dtype string (the space's dtype).
@@ -108,7 +110,7 @@ class SharedArraySpec:
 
 @dataclass(frozen=True)
 class SharedMemoryLayout:
-    """The shared segment of a :class:`SubprocVectorEnv` (sent to every worker once, at start-up).
+    """A shared segment of a :class:`SubprocVectorEnv` (sent to every worker once, at start-up).
 
     :param name: the segment's name (``multiprocessing.shared_memory``).
     :param n_envs: number of envs (rows of every array).
@@ -120,12 +122,14 @@ class SharedMemoryLayout:
     arrays: tuple[SharedArraySpec, ...]
 
 
-class SharedObservationMemory:
-    """Batched observations in one shared-memory segment: a ``(n_envs, *shape)`` array per (sub-step key,
-    observation key) of every sub-step's observation space (:data:`_SHARED_SPACES` only; other keys are pickled).
+class SharedSpaceMemory:
+    """Batched values of a space dict in one shared-memory segment: a ``(n_envs, *shape)`` array per (sub-step key,
+    key) of every sub-step's space (:data:`_SHARED_SPACES` only; values of other keys are pickled).
 
-    The main process :meth:`create` s it; workers :meth:`attach` to its :attr:`layout` and :meth:`write` their env's
-    row; the main process reads copies (:meth:`read_batch`, :meth:`read_env`).
+    The main process :meth:`create` s one for the observation spaces and one for the action spaces; workers
+    :meth:`attach` to their :attr:`layout`. Observations: a worker :meth:`write` s its env's row, the main process
+    reads copies (:meth:`read_batch`, :meth:`read_env`). Actions: the main process :meth:`write_batch` es, a worker
+    :meth:`take_env` s its row.
 
     :param segment: the shared memory segment.
     :param layout: where each array lies.
@@ -142,11 +146,10 @@ class SharedObservationMemory:
         self._closed = False
 
     @classmethod
-    def create(cls, observation_spaces_dict: Mapping[StepKeyType, gym.spaces.Space],
-               n_envs: int) -> SharedObservationMemory | None:
-        """Allocate the arrays of every sub-step's observation space (``None``: no key can be shared)."""
+    def create(cls, spaces_dict: Mapping[StepKeyType, gym.spaces.Space], n_envs: int) -> SharedSpaceMemory | None:
+        """Allocate the arrays of every sub-step's (``Dict``) space (``None``: no key can be shared)."""
         specs, offset = [], 0
-        for step_key, space in observation_spaces_dict.items():
+        for step_key, space in spaces_dict.items():
             if not isinstance(space, gym.spaces.Dict):
                 continue
             for key, sub in space.spaces.items():
@@ -161,7 +164,7 @@ class SharedObservationMemory:
         return cls(segment, SharedMemoryLayout(segment.name, n_envs, tuple(specs)), owner=True)
 
     @classmethod
-    def attach(cls, layout: SharedMemoryLayout) -> SharedObservationMemory:
+    def attach(cls, layout: SharedMemoryLayout) -> SharedSpaceMemory:
         """Map the segment of ``layout`` (in a worker)."""
         return cls(SharedMemory(name=layout.name), layout, owner=False)
 
@@ -204,6 +207,34 @@ class SharedObservationMemory:
         """Copies of env ``env_index``'s values of sub-step ``step_key``."""
         return {key: array[env_index].copy() for key, array in self.arrays.get(step_key, {}).items()}
 
+    def write_batch(self, step_key: StepKeyType, items: Sequence[tuple[str, np.ndarray]]
+                    ) -> tuple[tuple[str, ...], list[tuple[str, np.ndarray]]]:
+        """Write batched values (leading ``n_envs`` axis) of sub-step ``step_key`` (actions, in the main process).
+
+        :param items: ``(key, batched array)`` pairs.
+        :return: the keys written, and the items left to pickle (keys without an array, other dtypes or shapes).
+        """
+        arrays = self.arrays.get(step_key, {})
+        written, rest = [], []
+        for key, value in items:
+            target = arrays.get(key)
+            if target is None or value.dtype != target.dtype or value.shape != target.shape:
+                rest.append((key, value))
+                continue
+            target[...] = value
+            written.append(key)
+        return tuple(written), rest
+
+    def take_env(self, step_key: StepKeyType, env_index: int, keys: Sequence[str]) -> dict[str, Any]:
+        """Env ``env_index``'s values of ``keys`` (actions, in a worker): what indexing the batch gives (numpy
+        scalars of scalar spaces), arrays copied out of the shared buffer."""
+        arrays = self.arrays[step_key]
+        out = {}
+        for key in keys:
+            value = arrays[key][env_index]
+            out[key] = value.copy() if isinstance(value, np.ndarray) else value
+        return out
+
     def close(self) -> None:
         """Unmap the segment (the owner also unlinks it); idempotent."""
         if self._closed:
@@ -225,7 +256,8 @@ def _worker(remote: Connection, parent_remote: Connection, pickled_factory: byte
     """Worker loop: create the env, then serve ``attach``/``step``/``reset``/``call``/``close`` commands."""
     parent_remote.close()
     env = None
-    memory: SharedObservationMemory | None = None
+    memory: SharedSpaceMemory | None = None  # observations
+    action_memory: SharedSpaceMemory | None = None
     env_index = 0
     try:
         env = cloudpickle.loads(pickled_factory)()
@@ -241,7 +273,11 @@ def _worker(remote: Connection, parent_remote: Connection, pickled_factory: byte
             break
         try:
             if cmd == "step":
-                obs, rew, term, trunc, info = step_with_auto_reset(env, data)
+                shared_keys, action = data  # keys of the action in shared memory, the pickled rest
+                if shared_keys:
+                    shared = action_memory.take_env(env.actor_id().step_key, env_index, shared_keys)  # type: ignore[union-attr]
+                    action = shared if action is None else {**shared, **action}
+                obs, rew, term, trunc, info = step_with_auto_reset(env, action)
                 actor_id = env.actor_id()
                 if memory is not None:  # the shared keys go into shared memory, the rest (if any) is pickled
                     obs = memory.write(actor_id.step_key, env_index, obs)
@@ -253,16 +289,18 @@ def _worker(remote: Connection, parent_remote: Connection, pickled_factory: byte
                     obs = memory.write(actor_id.step_key, env_index, obs)
                 remote.send(("ok", (obs, actor_id)))
             elif cmd == "attach":
-                env_index, layout = data
-                memory = SharedObservationMemory.attach(layout)
+                env_index, layout, action_layout = data
+                memory = SharedSpaceMemory.attach(layout) if layout is not None else None
+                action_memory = SharedSpaceMemory.attach(action_layout) if action_layout is not None else None
                 remote.send(("ok", None))
             elif cmd == "call":
                 name, args, kwargs = data
                 remote.send(("ok", getattr(env, name)(*args, **kwargs)))
             elif cmd == "close":
                 env.close()
-                if memory is not None:
-                    memory.close()
+                for shared_memory in (memory, action_memory):
+                    if shared_memory is not None:
+                        shared_memory.close()
                 remote.send(("ok", None))
                 break
             else:
@@ -279,8 +317,8 @@ class SubprocVectorEnv(StructuredVectorEnv):
     :param logging_prefix: statistics prefix (``"train"``/``"eval"``).
     :param start_method: multiprocessing start method; default ``fork`` where available (fast start, no
         pickling of the main module), else ``spawn``.
-    :param shared_memory: move observations through shared memory (see the module docstring); ``False`` pickles
-        them through the pipes.
+    :param shared_memory: move observations and actions through shared memory (see the module docstring);
+        ``False`` pickles them through the pipes.
     """
 
     def __init__(self, env_factories: Sequence[EnvFactory], logging_prefix: str | None = None,
@@ -293,8 +331,9 @@ class SubprocVectorEnv(StructuredVectorEnv):
         self.remotes: list[Connection] = []
         self.processes: list[Any] = []
         self._commands = ["start-up"] * len(env_factories)  # what each worker is serving (for errors)
-        #: the shared observation arrays (``None``: observations are pickled)
-        self.memory: SharedObservationMemory | None = None
+        #: the shared observation and action arrays (``None``: they are pickled)
+        self.memory: SharedSpaceMemory | None = None
+        self.action_memory: SharedSpaceMemory | None = None
         if shared_memory:
             # workers that attach register the segment with the resource tracker: they must share this process's
             # tracker (started before they are), or theirs would unlink the segment when they exit
@@ -311,13 +350,15 @@ class SubprocVectorEnv(StructuredVectorEnv):
         self._actor_ids = [ActorID(0, 0)] * self.n_envs
         if shared_memory:
             try:
-                self.memory = SharedObservationMemory.create(self._observation_spaces_dict, self.n_envs)
-            except BaseException:  # e.g. no space left for the segment: do not leave the workers behind
+                self.memory = SharedSpaceMemory.create(self._observation_spaces_dict, self.n_envs)
+                self.action_memory = SharedSpaceMemory.create(self._action_spaces_dict, self.n_envs)
+            except BaseException:  # e.g. no space left for a segment: do not leave the workers behind
                 self._abort()
                 raise
-            if self.memory is not None:
+            layouts = tuple(m.layout if m is not None else None for m in (self.memory, self.action_memory))
+            if layouts != (None, None):
                 for i in range(self.n_envs):
-                    self._send(i, ("attach", (i, self.memory.layout)))
+                    self._send(i, ("attach", (i, *layouts)))
                 for i in range(self.n_envs):
                     self._receive(i)
 
@@ -370,8 +411,20 @@ class SubprocVectorEnv(StructuredVectorEnv):
         self._release_memory()
 
     def _release_memory(self) -> None:
-        if self.memory is not None:
-            self.memory.close()
+        for memory in (self.memory, self.action_memory):
+            if memory is not None:
+                memory.close()
+
+    def _action_messages(self, actions: dict[str, Any]) -> list[tuple[tuple[str, ...], dict[str, Any] | None]]:
+        """Per env: the action keys written to shared memory and the pickled rest of its action."""
+        memory = self.action_memory
+        step_key = self._actor_ids[0].step_key
+        if memory is None or any(aid.step_key != step_key for aid in self._actor_ids):
+            return [((), action) for action in split_actions(actions, self.n_envs)]
+        shared, rest = memory.write_batch(step_key, batched_action_arrays(actions, self.n_envs))
+        if not rest:
+            return [(shared, None)] * self.n_envs
+        return [(shared, {k: v[i] for k, v in rest}) for i in range(self.n_envs)]
 
     def _batch_observations(self, received: list[Any]) -> dict[str, np.ndarray]:
         """The batched observation of the current actors from shared memory and the pickled keys ``received``."""
@@ -404,8 +457,8 @@ class SubprocVectorEnv(StructuredVectorEnv):
 
     def step(self, actions: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, list[dict]]:
         self._check_open()
-        for i, action in enumerate(split_actions(actions, self.n_envs)):
-            self._send(i, ("step", action))
+        for i, message in enumerate(self._action_messages(actions)):
+            self._send(i, ("step", message))
         obs_list, infos = [], []
         rewards = np.empty(self.n_envs, dtype=np.float64)
         terminated = np.empty(self.n_envs, dtype=bool)

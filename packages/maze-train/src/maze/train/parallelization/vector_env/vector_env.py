@@ -176,12 +176,21 @@ def stack_observations(obs_list: Sequence[dict[str, Any]], out: dict[str, np.nda
     return {key: np.stack([o[key] for o in obs_list]) for key in first}
 
 
-def split_actions(actions: dict[str, Any], n_envs: int) -> list[dict[str, Any]]:
-    """Split a batched action dict into one action dict per env."""
+def batched_action_arrays(actions: dict[str, Any], n_envs: int) -> list[tuple[str, np.ndarray]]:
+    """``(key, array)`` of a batched action dict, checked to have a leading ``n_envs`` axis.
+
+    :raises ValueError: naming the action key and its shape.
+    """
     items = [(k, np.asarray(v)) for k, v in actions.items()]
     for key, value in items:
         if value.ndim == 0 or value.shape[0] != n_envs:
             raise ValueError(
                 f"batched action '{key}' must have a leading axis of size n_envs={n_envs}, got shape {value.shape}"
             )
+    return items
+
+
+def split_actions(actions: dict[str, Any], n_envs: int) -> list[dict[str, Any]]:
+    """Split a batched action dict into one action dict per env."""
+    items = batched_action_arrays(actions, n_envs)
     return [{k: v[i] for k, v in items} for i in range(n_envs)]
