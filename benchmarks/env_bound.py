@@ -16,7 +16,7 @@ Goals (issue 11): Maze collection >= 0.9x the vector env plus forward pass, for 
 >= 0.7x. ``--profile`` profiles the Maze driver (``runner=local``, 2 workers) with pyinstrument (a profiling-only
 dependency) and prints the top of the call tree.
 
-    python benchmarks/env_bound.py [--cost-us 1000] [--seconds 2] [--rounds 2] [--profile [--profile-seconds 10]]
+    python benchmarks/env_bound.py [--cost-us 1000] [--seconds 1.5] [--rounds 2] [--profile [--profile-seconds 10]]
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from synthetic_envs import (  # noqa: E402
     FlatEnvBound,
     calibrate_work,
 )
+from train_cartpole import quiet_progress  # noqa: E402
 
 GOAL_COLLECTION, GOAL_ROLLOUT = 0.9, 0.7
 
@@ -84,6 +85,7 @@ def make_ppo(vector_env: Any, n_rollout_steps: int) -> Any:
     from maze.train.agent.mlp_model_composer import MLPModelComposer
     from maze.train.agent.model_building import build_critic, build_policy
     from maze.train.agent.torch_actor_critic import TorchActorCritic
+    from maze.train.trainers.common.trainer import TrainingRun
     from maze.train.trainers.ppo.ppo_algorithm_config import PPOAlgorithmConfig
     from maze.train.trainers.ppo.ppo_trainer import PPO
 
@@ -92,7 +94,7 @@ def make_ppo(vector_env: Any, n_rollout_steps: int) -> Any:
     model = TorchActorCritic(build_policy(composer), build_critic(composer))
     cfg = PPOAlgorithmConfig(n_epochs=0, patience=0, epoch_length=2, n_rollout_steps=n_rollout_steps, batch_size=256,
                              n_optimization_epochs=1, rollout_evaluator=None)
-    return PPO(cfg, vector_env, model, seed=0)
+    return PPO(cfg, vector_env, model, seed=0, run=TrainingRun(progress_bar=False))
 
 
 def maze_collection_rate(mode: str, n_envs: int, env_factory: Callable[[], Any], seconds: float,
@@ -141,8 +143,6 @@ def rollout_runner_rate(kind: str, work: int, policy: Any, seconds: float, cost_
     from maze.core.rollout.sequential_rollout_runner import SequentialRolloutRunner
 
     env_cfg = {"_target_": "synthetic_envs.FlatEnvBound", "work_iterations": work}
-    mean_length = 22.0  # a random CartPole episode; corrected after the first run
-
     def run(n_episodes: int) -> tuple[int, float]:
         with tempfile.TemporaryDirectory() as out, contextlib.redirect_stdout(io.StringIO()):
             t0 = time.perf_counter()
@@ -160,7 +160,9 @@ def rollout_runner_rate(kind: str, work: int, policy: Any, seconds: float, cost_
     workers = 1 if kind == "sequential" else 2
     steps_small, t_small = run(2 * workers)
     mean_length = steps_small / (2 * workers)
-    n_large = max(4 * workers, int(seconds / (mean_length * cost_s) * workers))
+    # the parallel runner's rate is a difference of two runs: its long run must dwarf the noise of a start-up
+    work_s = seconds if kind == "sequential" else max(4.0, 2 * seconds)
+    n_large = max(4 * workers, int(work_s / (mean_length * cost_s) * workers))
     steps_large, t_large = run(n_large)
     if kind == "sequential":
         return steps_large / t_large, steps_large / n_large
@@ -203,7 +205,7 @@ def _top_of(profiler: Any, min_fraction: float) -> str:
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cost-us", type=float, default=1000.0, help="CPU cost of one env step (microseconds)")
-    parser.add_argument("--seconds", type=float, default=2.0, help="measured seconds per configuration and round")
+    parser.add_argument("--seconds", type=float, default=1.5, help="measured seconds per configuration and round")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (the best is reported)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads of the main process")
     parser.add_argument("--profile", action="store_true", help="profile the Maze driver with pyinstrument")
@@ -215,6 +217,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     torch.set_num_threads(args.threads)
     torch.distributions.Distribution.set_default_validate_args(False)  # as the training runners do
     torch.manual_seed(0)
+    quiet_progress()
     work = calibrate_work(args.cost_us)
     cost_s = args.cost_us * 1e-6
     secs = args.seconds
@@ -256,7 +259,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             rates[name] = max(rates[name], measure())
 
     ratios = {}
-    print(f"best of {args.rounds} rounds of {secs:.0f} s; load average now {os.getloadavg()[0]:.1f}")
+    print(f"best of {args.rounds} rounds of {secs:.1f} s; load average now {os.getloadavg()[0]:.1f}")
     print(f"\n{'configuration':<58}{'steps/s':>10}{'ratio':>8}  baseline")
     for name, rate in rates.items():
         base = configs[name][1]

@@ -242,7 +242,9 @@ def measured_step_us(env: gym.Env, n_steps: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cost-us", type=float, default=1000.0, help="requested CPU cost per step")
-    args, _ = parser.parse_known_args()
+    args, ignored = parser.parse_known_args()
+    if ignored:
+        print(f"(ignoring arguments of other benchmarks: {ignored})")
     iterations = calibrate_work(args.cost_us)
     n_steps = max(200, int(2e6 / max(args.cost_us, 1.0)))
     raw = measured_step_us(gym.make("CartPole-v1"), n_steps)

@@ -17,6 +17,7 @@ Run: ``/work/venv/bin/python benchmarks/train_cartpole.py [--seeds 3] [--budget 
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import time
 from dataclasses import dataclass
@@ -110,6 +111,11 @@ class TrainingClock:
         return {"reached": self.reached, "train_time": self.train_time, "steps": steps, "evals": self.evals}
 
 
+def quiet_progress() -> None:
+    """Silence the trainers' progress log lines (the benchmarks print their own results)."""
+    logging.getLogger("maze.core.utils.progress").setLevel(logging.WARNING)
+
+
 def raw_env_rate(n_steps: int = 20_000) -> float:
     """Env steps/s of 8 raw gymnasium CartPole envs stepped with random actions (the stepping baseline)."""
     envs = [gym.make("CartPole-v1") for _ in range(N_ENVS)]
@@ -141,6 +147,7 @@ def run_maze(seed: int, budget: int, eval_every: int, algorithm: str = "ppo", st
     from maze.train.trainers.ppo.ppo_trainer import PPO
 
     s = SETTINGS[algorithm]
+    quiet_progress()
     torch.manual_seed(seed)
     torch.distributions.Distribution.set_default_validate_args(False)  # as the training runners do
     env = SequentialVectorEnv([lambda: GymMazeEnv("CartPole-v1")] * s.n_envs)

@@ -326,3 +326,35 @@ def test_close_releases_the_segment() -> None:
     env.close()
     assert not _segment_exists(name)
     env.close()  # idempotent
+
+
+def test_ppo_trains_on_a_shared_memory_vector_env() -> None:
+    """The ``runner=local`` path: PPO collects from and updates on worker envs that use shared memory, and its
+    rollout equals that of the same seeds with pickling."""
+    import torch
+    from train_helpers import make_actor_critic
+
+    from maze.train.trainers.common.actor_critic.actor_critic_events import MultiStepActorCriticEvents
+    from maze.train.trainers.ppo.ppo_algorithm_config import PPOAlgorithmConfig
+    from maze.train.trainers.ppo.ppo_trainer import PPO
+
+    batches = []
+    for shared_memory in (True, False):
+        torch.manual_seed(0)
+        env = SubprocVectorEnv([cartpole] * 2, shared_memory=shared_memory)
+        try:
+            cfg = PPOAlgorithmConfig(n_epochs=1, epoch_length=2, n_rollout_steps=64, batch_size=64,
+                                     n_optimization_epochs=2, rollout_evaluator=None)
+            trainer = PPO(cfg, env, make_actor_critic(env), seed=4)
+            batches.append(trainer.collect())
+            stats = trainer.train(1)
+            assert stats.value("train", MultiStepActorCriticEvents.total_env_steps) == 3 * 64 * 2
+            assert np.isfinite(stats.value("train", MultiStepActorCriticEvents.grad_norm))
+        finally:
+            env.close()
+    a, b = batches
+    assert len(a) == len(b) == 64
+    for obs_a, obs_b in zip(a.observations, b.observations):
+        np.testing.assert_array_equal(obs_a["observation"], obs_b["observation"])
+    for act_a, act_b in zip(a.actions, b.actions):
+        np.testing.assert_array_equal(act_a["action"], act_b["action"])

@@ -7,9 +7,9 @@ import torch
 
 from maze.core.env.base_env_events import BaseEnvEvents
 from maze.core.log_stats.log_stats import LogStatsKey
+from maze.core.utils.progress import Progress
 from maze.train.agent.torch_state_critic import ReduceScaleValueTransform
 from maze.train.trainers.common.evaluators.evaluator import Evaluator, MultiEvaluator
-from maze.train.trainers.common.trainer import ProgressBar
 
 
 def test_reduce_scale_value_transform_is_invertible_and_compresses_large_values():
@@ -45,12 +45,14 @@ def test_multi_evaluator_runs_all_in_order_and_merges_their_statistics():
 
 
 def test_progress_bar_draws_on_stderr_only_when_enabled(capsys):
-    bar = ProgressBar(4, "epoch 3", enabled=True)
-    bar.update(4)
+    bar = Progress(4, unit="epoch", bar=True)  # the trainers' progress (maze.core.utils.progress)
+    bar.update_to(4)
+    bar.close()
     err = capsys.readouterr().err
-    assert "epoch 3 [" in err and "4/4" in err and err.endswith("\n") and "#" * 30 in err
-    quiet = ProgressBar(4, "epoch 4", enabled=False)
-    quiet.update(4)
+    assert "epoch 4/4" in err and "100%" in err and err.endswith("\n")
+    quiet = Progress(4, unit="epoch", bar=False)  # log lines instead of a bar
+    quiet.update_to(4)
+    quiet.close()
     assert capsys.readouterr().err == ""
 
 

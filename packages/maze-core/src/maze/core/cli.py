@@ -16,6 +16,7 @@ distribution that provides it and how to install it.
 from __future__ import annotations
 
 import importlib.metadata as importlib_metadata
+import logging
 import os
 import sys
 import textwrap
@@ -23,9 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from maze.core.utils.config_utils import DEFAULT_ROOT_CONFIG, MAZE_CORE_CONFIG_MODULE
+from maze.core.utils.logging_utils import ENV_LOG_LEVEL
 
 __all__ = ["DEFAULT_ROOT_CONFIG", "KNOWN_ROOT_CONFIGS", "RootConfigInfo", "help_text", "main", "maze_run",
            "missing_root_config_message", "root_configs", "version_text"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -80,19 +84,27 @@ def maze_run(cfg: Any) -> Any:
     """Run the composed config: create ``cfg.runner``, validate the config, then ``setup(cfg)`` and ``run()``.
 
     The runner's options and the rest of the config are checked before anything is built, and the composed config is
-    printed once the set-up succeeded.
+    logged once the set-up succeeded. The output directory is logged at the start and at the end of the run.
     A configuration error (:class:`~maze.core.utils.factory.ConfigError`: a bad key, value, file or plugin name)
-    ends the run with one error block on stderr and exit code 2; ``MAZE_DEBUG=1`` shows the traceback.
+    ends the run with one error block on stderr and exit code 2; any other error with its traceback and exit code 1.
+    Both are in the run's log file too; ``MAZE_DEBUG=1`` lets the exception through (Hydra's report).
     """
     from maze.core.utils.factory import ConfigError
+    from maze.core.utils.logging_utils import configure_run_logging
 
+    configure_run_logging()  # warnings into the log; the console is Hydra's (hydra/job_logging)
     try:
         return _run_config(cfg)
     except ConfigError as exc:
         if _debug():
             raise
-        print(format_config_error(exc), file=sys.stderr, flush=True)
+        logger.error(format_config_error(exc))
         sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - reported once, with traceback, on the console and in the log file
+        if _debug():
+            raise
+        logger.error("maze-run: error: the run failed with %s: %s", type(exc).__name__, exc, exc_info=exc)
+        sys.exit(1)
 
 
 def format_config_error(exc: BaseException) -> str:
@@ -105,17 +117,23 @@ def _run_config(cfg: Any) -> Any:
     from omegaconf import OmegaConf
 
     from maze.core.plugins import get_plugin_manager
-    from maze.core.runners.runner import Runner
+    from maze.core.runners.runner import Runner, current_output_dir
     from maze.core.utils.factory import ConfigError, Factory
 
-    if "runner" not in cfg or cfg.runner is None:
-        raise ConfigError("the composed config has no 'runner' section; select one with runner=<option>")
-    runner = Factory(Runner, kind="runner").instantiate(cfg.runner, _key="runner")
-    runner.validate(cfg)
-    get_plugin_manager().call_lifecycle("maze_run_start", config=cfg)
-    runner.setup(cfg)  # builds envs, models...: errors in the config surface here, before the config listing
-    print(OmegaConf.to_yaml(cfg, resolve=False), flush=True)
-    return runner.run()
+    output_dir = current_output_dir()
+    logger.info("Output directory: %s", output_dir)
+    try:
+        if "runner" not in cfg or cfg.runner is None:
+            raise ConfigError("the composed config has no 'runner' section; select one with runner=<option>")
+        runner = Factory(Runner, kind="runner").instantiate(cfg.runner, _key="runner")
+        logger.debug("runner: %s.%s", type(runner).__module__, type(runner).__qualname__)
+        runner.validate(cfg)
+        get_plugin_manager().call_lifecycle("maze_run_start", config=cfg)
+        runner.setup(cfg)  # builds envs, models...: errors in the config surface here, before the config listing
+        logger.info(OmegaConf.to_yaml(cfg, resolve=False))
+        return runner.run()
+    finally:
+        logger.info("Output directory: %s", output_dir)
 
 
 def _hydra_entry() -> None:
@@ -124,8 +142,20 @@ def _hydra_entry() -> None:
     from maze.core.utils.config_utils import register_maze_resolvers
 
     register_maze_resolvers()  # ${maze_env_name:...} in hydra.run.dir
+    _register_log_level_resolver()  # ${maze_log_level:} in hydra/job_logging/maze.yaml
     hydra.main(config_path=f"pkg://{MAZE_CORE_CONFIG_MODULE}", config_name=DEFAULT_ROOT_CONFIG,
                version_base=None)(maze_run)()
+
+
+def _register_log_level_resolver() -> None:
+    """``${maze_log_level:}``: the root log level of a run from ``MAZE_LOG_LEVEL`` (default INFO); a bad value is
+    an error naming the variable and the valid levels."""
+    from omegaconf import OmegaConf
+
+    from maze.core.utils.logging_utils import log_level_from_env
+
+    if not OmegaConf.has_resolver("maze_log_level"):
+        OmegaConf.register_new_resolver("maze_log_level", lambda: log_level_from_env())
 
 
 # ---------------------------------------------------------------------------------------------- versions
@@ -329,7 +359,8 @@ def help_text() -> str:
         "Each run writes to outputs/<env>-<policy>-<runner>/<timestamp>/ (training: <env>-<model>-<algorithm>-<runner>);",
         "set hydra.run.dir=<dir> to choose another.",
         f"Environment: {ENV_DISABLE_AUTOLOAD}=1 (only maze-core's plugin, plus {ENV_ENABLE_PLUGINS}=a,b), "
-        f"{ENV_TRACE_HOOKS}=1 (trace hook calls).",
+        f"{ENV_TRACE_HOOKS}=1 (trace hook calls), {ENV_LOG_LEVEL}=DEBUG|INFO|WARNING|ERROR (log level; also "
+        f"hydra.verbose=true). The run's log: <output dir>/cli.log.",
     ]
     return "\n".join(lines)
 

@@ -8,7 +8,7 @@ Trainers, evaluators and anything else that reports once per epoch record *event
     events.policy_loss(step_id="0", value=0.25)      # any number of times per epoch
     log.aggregator("train").receive(episode_stats)   # episode statistics of LogStatsWrapper-ed envs
     stats = log.reduce()                             # EpochStats: {"train": LogStats, ...}
-    log.write(epoch + 1, stats)                      # every writer, every prefix, then flush
+    log.write(epoch + 1, stats, env_steps=n)         # every writer, every prefix, then flush
 
 Nothing on this path is a string: keys are :class:`~maze.core.log_stats.log_stats.LogStatsKey` s that reference
 the event methods, so a plugin's own event topic shows up in the console table and in TensorBoard without any
@@ -120,13 +120,22 @@ class EpochStatsLog:
                 stats[prefix] = agg.reduce()
         return stats
 
-    def write(self, step: int, stats: Mapping[str, LogStats]) -> None:
-        """Hand ``stats`` to every writer (``train`` first, then ``eval``, ...) at log step ``step``, then flush."""
+    def write(self, step: int, stats: Mapping[str, LogStats], env_steps: int | None = None) -> None:
+        """Hand ``stats`` to every writer (``train`` first, then ``eval``, ...) at log step ``step``, then flush.
+
+        :param step: the log step (the epoch, 1-based).
+        :param stats: the statistics by logging prefix.
+        :param env_steps: the run's total number of env steps so far (``None``: not counted); given, each writer
+            also receives :meth:`~maze.core.log_stats.log_stats.LogStatsWriter.write_by_env_steps` (TensorBoard: the
+            ``env_steps/`` sub-run; other writers ignore it).
+        """
         ordered = stats.ordered() if isinstance(stats, EpochStats) else EpochStats(stats).ordered()
         for writer in self.writers:
             for prefix, prefix_stats in ordered:
                 if prefix_stats:
                     writer.write(prefix, step, prefix_stats)
+                    if env_steps is not None:
+                        writer.write_by_env_steps(prefix, int(env_steps), prefix_stats)
             writer.flush()
 
     def close(self) -> None:

@@ -80,6 +80,20 @@ class LogStatsWriter(ABC):
         :param stats: the statistics dictionary.
         """
 
+    def write_by_env_steps(self, path: str | None, env_steps: int, stats: LogStats) -> None:
+        """Write the statistics of one logging prefix a second time, against the total number of env steps.
+
+        Called by :meth:`~maze.core.log_stats.epoch_stats.EpochStatsLog.write` right after :meth:`write` when the
+        run counts env steps (A2C/PPO: the trainer's ``env_steps``). The default does nothing; the TensorBoard writer
+        writes the scalars into the ``env_steps/`` sub-run.
+
+        :param path: the logging prefix (``"train"``, ``"eval"``), or ``None``.
+        :param env_steps: the total number of env steps so far (the x-axis value).
+        :param stats: the statistics dictionary (the same as given to :meth:`write`).
+
+        .. versionadded:: 0.2
+        """
+
     def flush(self) -> None:
         """Flush buffered output (called after each log step)."""
 

@@ -16,7 +16,7 @@ from maze.core.log_stats.log_stats_writer_tensorboard import LogStatsWriterTenso
 
 
 def make_stats_writers(output_dir: str | None, console: bool = True, tensorboard: bool | None = None,
-                       plugins: bool = True, tensorboard_render_figure: bool = True) -> list[LogStatsWriter]:
+                       plugins: bool = True, tensorboard_render_figure: bool = False) -> list[LogStatsWriter]:
     """The statistics writers of a run (not registered anywhere): console, TensorBoard, plugins' writers.
 
     :param output_dir: the run's output directory (TensorBoard files go there); ``None``: no TensorBoard.
@@ -24,7 +24,8 @@ def make_stats_writers(output_dir: str | None, console: bool = True, tensorboard
     :param tensorboard: add a :class:`LogStatsWriterTensorboard` in ``output_dir``; ``None`` (default):
         only if the optional ``tensorboard`` package is installed; ``True``: required (ImportError if missing).
     :param plugins: add the writers that plugins return from the ``maze_stats_writers(output_dir)`` hook.
-    :param tensorboard_render_figure: let the TensorBoard writer render ``define_plot`` figures as images.
+    :param tensorboard_render_figure: let the TensorBoard writer also render ``define_plot`` figures as images (by
+        default statistics of value lists, e.g. actions, are histograms only).
     """
     writers: list[LogStatsWriter] = []
     if console:

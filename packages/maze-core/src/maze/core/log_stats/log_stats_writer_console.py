@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import logging
 from typing import IO, Any
 
 import numpy as np
@@ -10,6 +10,9 @@ import numpy as np
 from maze.core.log_stats.log_stats import LogStats, LogStatsWriter
 from maze.core.log_stats.log_stats_types import event_label, stat_label
 from maze.core.log_stats.reducer_functions import to_flat_array
+from maze.core.utils import logging_utils  # noqa: F401 - Maze's console where the application configured no logging
+
+logger = logging.getLogger(__name__)
 
 
 def _format_number(x: float) -> str:
@@ -52,7 +55,11 @@ class LogStatsWriterConsole(LogStatsWriter):
     ``/``); each sub-column is as wide as its longest entry plus two spaces (entries longer than
     ``max_column_width`` are cut with ``..``). Statistics without a name show a dotted placeholder.
 
-    :param stream: where to print (default: ``sys.stdout`` at write time).
+    Without a ``stream``, each table is one INFO record of this module's logger
+    (``maze.core.log_stats.log_stats_writer_console``): the console shows it as it is (Maze's console format is the
+    bare message), and a run's log file (``cli.log`` under ``maze-run``) holds it as well.
+
+    :param stream: write the tables to this stream instead of logging them.
     :param max_column_width: longest sub-column entry before it is shortened.
     """
 
@@ -89,8 +96,12 @@ class LogStatsWriterConsole(LogStatsWriter):
         return "\n".join(lines)
 
     def write(self, path: str | None, step: int, stats: LogStats) -> None:
-        """Print the statistics table."""
+        """Log the statistics table (or write it to :attr:`stream`)."""
         if not stats:
             return
-        stream = self.stream if self.stream is not None else sys.stdout
-        print(self.format_table(path, step, stats), file=stream, flush=True)
+        if self.stream is None:
+            if logger.isEnabledFor(logging.INFO):
+                logger.info(self.format_table(path, step, stats))
+            return
+        self.stream.write(self.format_table(path, step, stats) + "\n")
+        self.stream.flush()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import time
 from typing import Any
 
@@ -42,34 +43,50 @@ def _protos() -> Any:
     return EventFileWriter, event_pb2, summary_pb2, tensor_pb2, tensor_shape_pb2, types_pb2
 
 
+#: sub-directory (TensorBoard: the sub-run ``<run>/env_steps``) of the scalars written against total env steps
+ENV_STEPS_RUN = "env_steps"
+
+
 class LogStatsWriterTensorboard(LogStatsWriter):
     """Writes statistics to TensorBoard event files in ``log_dir``.
 
-    Scalars go to SCALARS (tag ``<prefix>_<Topic>/<event>/<stat>``, e.g. ``train_BaseEnvEvents/reward/mean``),
-    value lists (``histogram`` statistics: actions, observations) to HISTOGRAMS/DISTRIBUTIONS, dict values to
-    one scalar per entry, and figures declared with ``define_plot`` to IMAGES (when
-    ``tensorboard_render_figure``). :meth:`add_text` writes TEXT entries (e.g. the run config).
+    Scalars go to SCALARS (tag ``<prefix>_<Topic>/<event>/<stat>``, e.g. ``train_BaseEnvEvents/reward/mean``, at
+    the log step: the epoch), value lists (``histogram`` statistics: actions, observations) to
+    HISTOGRAMS/DISTRIBUTIONS, dict values to one scalar per entry. :meth:`add_text` writes TEXT entries (e.g. the run
+    config), :meth:`add_figure` IMAGES (e.g. the pictures of the ``ObservationVisualizationWrapper``).
+
+    **Env-step axis.** A run that counts env steps (A2C/PPO) writes its scalars a second time, with the same tags,
+    into the sub-run ``<log_dir>/env_steps/`` at step = total env steps (:meth:`write_by_env_steps`), the axis
+    Stable-Baselines3 and RLlib runs are compared on. In TensorBoard each run dir then shows as two runs, ``<run>``
+    (x: epoch) and ``<run>/env_steps`` (x: env steps); filter the runs with ``env_steps`` (or ``^(?!.*env_steps)``)
+    to compare runs on one axis.
+
+    **Figures** of ``define_plot`` statistics (e.g. the action bar charts) are rendered as IMAGES only when
+    ``tensorboard_render_figure`` is asked for; by default action and observation statistics are histograms, in
+    training and in rollouts alike.
 
     :param log_dir: output directory (created if missing).
-    :param tensorboard_render_figure: render ``define_plot`` figures with matplotlib (skipped when matplotlib, the
-        ``maze-core[render]`` extra, is not installed).
+    :param tensorboard_render_figure: also render ``define_plot`` figures with matplotlib (needs the
+        ``maze-core[render]`` extra; skipped without it).
     :raises ImportError: when the optional ``tensorboard`` package is missing, with the install hint.
     """
 
-    def __init__(self, log_dir: str, tensorboard_render_figure: bool = True) -> None:
-        (EventFileWriter, self._event_pb2, self._summary_pb2, self._tensor_pb2, self._shape_pb2,
+    def __init__(self, log_dir: str, tensorboard_render_figure: bool = False) -> None:
+        (self._event_file_writer, self._event_pb2, self._summary_pb2, self._tensor_pb2, self._shape_pb2,
          self._types_pb2) = _protos()
         self.log_dir = str(log_dir)
         os.makedirs(self.log_dir, exist_ok=True)
         # figures need matplotlib (maze-core[render]); without it they are skipped, histograms/scalars stay
         self.tensorboard_render_figure = bool(tensorboard_render_figure) and matplotlib_available()
-        self._writer = EventFileWriter(self.log_dir, max_queue_size=100, flush_secs=30)
+        self._writer = self._event_file_writer(self.log_dir, max_queue_size=100, flush_secs=30)
+        self._env_steps_writer: Any = None  # created on the first write_by_env_steps
 
     # ------------------------------------------------------------------ summaries
-    def _add(self, values: list, step: int) -> None:
+    def _add(self, values: list, step: int, writer: Any = None) -> None:
         if values:
             summary = self._summary_pb2.Summary(value=values)
-            self._writer.add_event(self._event_pb2.Event(wall_time=time.time(), step=int(step), summary=summary))
+            (writer or self._writer).add_event(self._event_pb2.Event(wall_time=time.time(), step=int(step),
+                                                                     summary=summary))
 
     def _scalar(self, tag: str, value: float) -> Any:
         return self._summary_pb2.Summary.Value(tag=tag, simple_value=float(value))
@@ -91,16 +108,27 @@ class LogStatsWriterTensorboard(LogStatsWriter):
         )
         return self._summary_pb2.Summary.Value(tag=tag, histo=hist)
 
-    def _image(self, tag: str, figure: Any) -> Any:
-        import matplotlib.pyplot as plt
-
+    def _image(self, tag: str, figure: Any, close: bool = True) -> Any:
         buf = io.BytesIO()
         figure.savefig(buf, format="png")
-        width, height = figure.canvas.get_width_height()
-        plt.close(figure)
-        img = self._summary_pb2.Summary.Image(height=int(height), width=int(width), colorspace=4,
-                                              encoded_image_string=buf.getvalue())
+        png = buf.getvalue()
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # the IHDR chunk
+        if close and "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close(figure)  # a pyplot figure; a bare Figure is not registered there
+        img = self._summary_pb2.Summary.Image(height=height, width=width, colorspace=4, encoded_image_string=png)
         return self._summary_pb2.Summary.Value(tag=tag, image=img)
+
+    def add_figure(self, tag: str, figure: Any, global_step: int = 0, close: bool = True) -> None:
+        """Write a matplotlib figure to IMAGES (the ``SummaryWriter.add_figure`` call that e.g.
+        :meth:`~maze.core.wrappers.observation_visualization_wrapper.ObservationVisualizationWrapper.write_observation_figures`
+        makes).
+
+        :param tag: the image tag (``observation_visualization/step_key_0/observation``).
+        :param figure: a matplotlib ``Figure``.
+        :param global_step: the log step.
+        :param close: close a pyplot figure after writing it.
+        """
+        self._add([self._image(tag, figure, close)], global_step)
 
     def add_text(self, tag: str, text: str, step: int = 0) -> None:
         """Write a TEXT entry (markdown), e.g. the composed config of a run."""
@@ -133,6 +161,20 @@ class LogStatsWriterTensorboard(LogStatsWriter):
                                 values.append(self._image(tag, fig))
         self._add(values, step)
 
+    def write_by_env_steps(self, path: str | None, env_steps: int, stats: LogStats) -> None:
+        """Write the scalars of one prefix into the ``env_steps/`` sub-run at step ``env_steps`` (same tags as
+        :meth:`write`; histograms and figures stay on the epoch axis only)."""
+        values = []
+        for key, value in stats.items():
+            values.extend(v for v in self._summaries(format_stats_tag(key, path), value) if not v.HasField("histo"))
+        if not values:
+            return
+        if self._env_steps_writer is None:
+            folder = os.path.join(self.log_dir, ENV_STEPS_RUN)
+            os.makedirs(folder, exist_ok=True)
+            self._env_steps_writer = self._event_file_writer(folder, max_queue_size=100, flush_secs=30)
+        self._add(values, env_steps, self._env_steps_writer)
+
     def _summaries(self, tag: str, value: Any) -> list:
         if isinstance(value, (bool, int, float, np.integer, np.floating, np.bool_)):
             return [self._scalar(tag, value)]
@@ -154,6 +196,10 @@ class LogStatsWriterTensorboard(LogStatsWriter):
 
     def flush(self) -> None:
         self._writer.flush()
+        if self._env_steps_writer is not None:
+            self._env_steps_writer.flush()
 
     def close(self) -> None:
         self._writer.close()
+        if self._env_steps_writer is not None:
+            self._env_steps_writer.close()

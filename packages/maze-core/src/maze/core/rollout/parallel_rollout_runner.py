@@ -6,9 +6,10 @@ env and agent seed drawn from :class:`MazeSeeding` in episode order, so results 
 processes or on which worker ran an episode.
 
 Per finished episode a worker sends an :class:`EpisodeStatsReport` (episode statistics + event log); the main
-process prints a progress line, appends the event log to the TSV files and aggregates the statistics into
-the ``rollout_stats`` table printed at the end. Trajectory files are written by the workers (atomically, one
-per episode).
+process logs a line (and shows the progress), appends the event log to the TSV files and aggregates the statistics
+into the ``rollout_stats`` table logged at the end. Trajectory files are written by the workers (atomically, one
+per episode). The workers' log records and warnings go through the same queue to the main process, whose console
+and log file show them.
 
 Faults end the run with :class:`RolloutWorkerError` (``maze-run`` exits non-zero) and never hang it:
 
@@ -26,6 +27,7 @@ is counted and its statistics are printed.
 from __future__ import annotations
 
 import faulthandler
+import logging
 import multiprocessing
 import os
 import pickle
@@ -41,6 +43,10 @@ from typing import Any, NamedTuple
 from maze.core.log_events.log_events_writer import LogEventsWriter
 from maze.core.log_stats.log_stats import LogStatsConsumer
 from maze.core.rollout.rollout_runner import RolloutRunner
+from maze.core.utils.logging_utils import forward_logs_to, handle_forwarded_record
+from maze.core.utils.progress import Progress
+
+logger = logging.getLogger(__name__)
 
 #: seconds between liveness and progress checks of the workers
 POLL_INTERVAL_S = 0.5
@@ -143,7 +149,7 @@ class ParallelRolloutWorker:
     def run(env_config: Any, wrapper_config: Any, agent_config: Any, max_episode_steps: int, record_trajectory: bool,
             record_event_logs: bool, output_dir: str, task_queue: Any, reporting_queue: Any, worker_id: int,
             progress: WorkerProgress | None = None, stack_dump_path: str | None = None,
-            deterministic: bool = False) -> None:
+            deterministic: bool = False, log_level: int | None = None) -> None:
         """Build env and policy, then run episodes from ``task_queue`` (``(index, env_seed, agent_seed)``, ``None``
         ends) and report each through ``reporting_queue``.
 
@@ -152,7 +158,11 @@ class ParallelRolloutWorker:
             episode is dropped without writing its trajectory).
         :param stack_dump_path: file to dump all thread stacks into on :data:`STACK_DUMP_SIGNAL`.
         :param deterministic: ask the policy for deterministic actions.
+        :param log_level: forward log records (and warnings) of this level and above to the main process through
+            ``reporting_queue`` (``None``: the worker's own logging).
         """
+        if log_level is not None:
+            forward_logs_to(reporting_queue, log_level)
         episode_index = -1
         stack_dump_file = None
         if stack_dump_path is not None and STACK_DUMP_SIGNAL is not None:
@@ -303,10 +313,12 @@ class ParallelRolloutRunner(RolloutRunner):
             ctx.Process(target=ParallelRolloutWorker.run, name=f"maze-rollout-worker-{w}", daemon=True,
                         args=(env, wrappers, policy, self.max_episode_steps, self.record_trajectory,
                               self.record_event_logs, output_dir, task_queue, report_queue, w, progress, dump_paths[w]),
-                        kwargs={"deterministic": self.deterministic})
+                        kwargs={"deterministic": self.deterministic,
+                                "log_level": logging.getLogger("maze").getEffectiveLevel()})
             for w in range(n_workers)
         ]
         self.reports = []
+        self._progress = Progress(total=self.n_episodes, unit="episode", rate_unit="env steps")
         failure: str | None = None
         cause: BaseException | None = None
         try:
@@ -331,7 +343,8 @@ class ParallelRolloutRunner(RolloutRunner):
             stats_logging.finish()  # statistics of the finished episodes: console table (+ TensorBoard)
             if event_writer is not None:
                 event_writer.close()
-            print(f"[maze] {len(self.reports)}/{self.n_episodes} episodes finished; outputs in {output_dir}", flush=True)
+            self._progress.close()
+            logger.info("[maze] %d/%d episodes finished; outputs in %s", len(self.reports), self.n_episodes, output_dir)
         if failure is not None:
             raise RolloutWorkerError(failure) from cause
         return self.reports
@@ -344,8 +357,10 @@ class ParallelRolloutRunner(RolloutRunner):
             self.epoch_stats.receive(msg.stats)  # = RolloutStatsLogging.receive
         if event_writer is not None and msg.event_log is not None:
             event_writer.write(msg.event_log)
-        print(f"episode {len(self.reports)}/{self.n_episodes} (#{msg.episode_index}, worker {msg.worker_id}): "
-              f"steps={msg.steps} return={msg.total_reward:.3f}", flush=True)
+        logger.info("episode %d/%d (#%d, worker %d): steps=%d return=%.3f", len(self.reports), self.n_episodes,
+                    msg.episode_index, msg.worker_id, msg.steps, msg.total_reward)
+        self._progress.update(count=msg.steps,
+                              mean_return=sum(r.total_reward for r in self.reports) / len(self.reports))
 
 
 class _Collector:
@@ -406,6 +421,8 @@ class _Collector:
                                               f"{msg.traceback}"), msg.exception))
         elif isinstance(msg, EpisodeStatsReport):
             self.runner._receive_episode(msg, self.event_writer)
+        elif isinstance(msg, logging.LogRecord):  # a worker's log record (forward_logs_to)
+            handle_forwarded_record(msg)
 
     def _drain(self) -> None:
         """Read what is still queued (reports of workers that ended are all in the pipe by now)."""
@@ -414,7 +431,7 @@ class _Collector:
                 msg = self.report_queue.get(timeout=0.1)
             except queue.Empty:
                 return
-            if isinstance(msg, EpisodeStatsReport) or not self.failures:
+            if isinstance(msg, (EpisodeStatsReport, logging.LogRecord)) or not self.failures:
                 self._handle(msg)
 
     def _check_liveness(self, idle: bool) -> None:

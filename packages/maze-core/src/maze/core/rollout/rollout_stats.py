@@ -22,6 +22,7 @@ from typing import Any
 from maze.core.log_events.log_events_writer_registry import LogEventsWriterRegistry
 from maze.core.log_events.log_events_writer_tsv import LogEventsWriterTSV
 from maze.core.log_stats.log_stats import (
+    GlobalLogState,
     LogStats,
     LogStatsAggregator,
     LogStatsLevel,
@@ -31,6 +32,7 @@ from maze.core.log_stats.log_stats import (
 from maze.core.log_stats.log_stats_utils import setup_stats_writers, teardown_stats_writers
 from maze.core.wrappers.log_stats_wrapper import LogStatsWrapper
 from maze.core.wrappers.monitoring_wrapper import MazeEnvMonitoringWrapper
+from maze.core.wrappers.observation_visualization_wrapper import write_observation_figures_of
 
 ROLLOUT_STATS_PREFIX = "rollout_stats"
 
@@ -117,6 +119,8 @@ class RolloutStatsLogging:
                 stats = self.env.get_stats(LogStatsLevel.EPOCH).last_stats or {}
             if self.epoch_stats.has_inputs():
                 stats = self.epoch_stats.reduce()
+            if self.env is not None:  # pictures of an ObservationVisualizationWrapper → TensorBoard IMAGES
+                write_observation_figures_of(self.env, self.writers, GlobalLogState.global_step)
             increment_log_step()
         finally:
             self.close()

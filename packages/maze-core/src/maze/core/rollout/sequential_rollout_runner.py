@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from maze.core.rollout.rollout_runner import RolloutRunner
+from maze.core.utils.progress import Progress
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -53,6 +57,7 @@ class SequentialRolloutRunner(RolloutRunner):
             stats_logging.add_run_text(self.cfg)
         env = stats_logging.env
         self.results = []
+        progress = Progress(total=self.n_episodes, unit="episode", rate_unit="env steps")
         for episode in range(self.n_episodes):
             obs, _ = env.reset(seed=env_seed if episode == 0 else None)
             policy.reset()
@@ -74,11 +79,10 @@ class SequentialRolloutRunner(RolloutRunner):
                     truncated = True
             result = EpisodeResult(episode, steps, total, bool(terminated), bool(truncated and not terminated))
             self.results.append(result)
-            print(
-                f"episode {episode + 1}/{self.n_episodes}: steps={steps} return={total:.3f} "
-                f"{'terminated' if result.terminated else 'truncated'}",
-                flush=True,
-            )
-        stats_logging.finish()  # prints the aggregated statistics table
+            logger.info("episode %d/%d: steps=%d return=%.3f %s", episode + 1, self.n_episodes, steps, total,
+                        "terminated" if result.terminated else "truncated")
+            progress.update(count=steps, mean_return=sum(r.total_reward for r in self.results) / len(self.results))
+        progress.close()
+        stats_logging.finish()  # logs the aggregated statistics table
         env.close()
         return self.results

@@ -14,6 +14,8 @@ from maze.core.utils.matplotlib_utils import require_matplotlib
 from maze.core.wrappers.wrapper import Wrapper
 
 PlotFunction = Callable[..., Any]
+#: first part of the TensorBoard tags of observation figures (``observation_visualization/<step_key>/<name>``)
+OBSERVATION_FIGURE_TAG = "observation_visualization"
 
 
 def plot_observations(value: list[np.ndarray], groups: tuple[str, str], **kwargs: Any) -> Any:
@@ -65,9 +67,9 @@ class ObservationVisualizationWrapper(Wrapper):
     TensorBoard (IMAGES tab) or as PNG files.
 
     Observations are collected per ``(sub-step, observation key)`` group (the latest ``max_samples``,
-    every ``collect_every``-th step). :meth:`write_observation_figures` (called by the training/rollout
-    loop at the end of an epoch, or by user code) turns each group into a figure with ``plot_function``
-    and writes it; then the buffers are cleared.
+    every ``collect_every``-th step). :meth:`write_observation_figures` (called by user code, and at the end of a
+    sequential rollout through :func:`write_observation_figures_of`, which writes to the run's TensorBoard IMAGES)
+    turns each group into a figure with ``plot_function`` and writes it; then the buffers are cleared.
 
     ``plot_function(value: list[np.ndarray], groups: tuple[str, str], **kwargs) -> Figure | None`` gets the
     collected observations and ``("step_key_<key>", name)``; return ``None`` to skip a group.
@@ -150,7 +152,40 @@ class ObservationVisualizationWrapper(Wrapper):
                 safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in f"{step_key}-{name}")
                 fig.savefig(os.path.join(folder, f"{safe}-{global_step}.png"))
             if summary_writer is not None:
-                summary_writer.add_figure(f"observation_visualization/{step_key}/{name}", fig, global_step=global_step)
+                summary_writer.add_figure(f"{OBSERVATION_FIGURE_TAG}/{step_key}/{name}", fig, global_step=global_step)
         if clear:
             self._buffers.clear()
         return figures
+
+
+def observation_visualization_wrappers(env: Any) -> list[ObservationVisualizationWrapper]:
+    """The :class:`ObservationVisualizationWrapper` s in the wrapper stack of ``env``, outermost first."""
+    found = []
+    while env is not None:
+        if issubclass(type(env), ObservationVisualizationWrapper):  # type(): isinstance sees through wrapping
+            found.append(env)
+        env = env.env if issubclass(type(env), Wrapper) else None
+    return found
+
+
+def write_observation_figures_of(env: Any, summary_writers: list[Any], global_step: int) -> int:
+    """Write the figures of every :class:`ObservationVisualizationWrapper` in ``env``'s stack to TensorBoard (IMAGES,
+    tags ``observation_visualization/<step_key>/<name>``) and clear their buffers; called by the rollout runners
+    at the end of a rollout.
+
+    :param env: the env (wrapper stack) of the run.
+    :param summary_writers: writers; those with ``add_figure`` (Maze's ``LogStatsWriterTensorboard``, torch's
+        ``SummaryWriter``) receive the figures.
+    :param global_step: the log step of the figures.
+    :return: the number of figures written (per writer).
+    """
+    writers = [w for w in summary_writers if callable(getattr(w, "add_figure", None))]
+    count = 0
+    for wrapper in observation_visualization_wrappers(env):
+        figures = wrapper.plot_observation_figures() if writers else {}
+        for (step_key, name), fig in figures.items():
+            for writer in writers:
+                writer.add_figure(f"{OBSERVATION_FIGURE_TAG}/{step_key}/{name}", fig, global_step=global_step)
+        count += len(figures)
+        wrapper._buffers.clear()
+    return count

@@ -25,6 +25,7 @@ from maze.core.trajectory_recording.datasets.trajectory_processor import (
 from maze.core.trajectory_recording.records.structured_spaces_record import StructuredSpacesRecord
 from maze.core.trajectory_recording.records.trajectory_record import TrajectoryRecord
 from maze.core.trajectory_recording.serialization import find_trajectory_files, load_trajectory
+from maze.core.utils.progress import Progress
 
 #: seconds between liveness checks of load workers
 _POLL_S = 0.5
@@ -124,13 +125,15 @@ class InMemoryDataset:
         files = find_trajectory_files(input_data)
         if not files:
             raise FileNotFoundError(f"no trajectory files (*.traj.zip) found in {input_data!r}")
-        if self.n_workers == 1 or len(files) == 1:
-            for f in files:
-                self.append(load_trajectory(f), trajectory_id=str(f))
-            return
-        sources: list[Any] = [load_trajectory(f) if self.deserialize_in_main_thread else str(f) for f in files]
-        for i, records in enumerate(self._load_parallel(sources)):
-            self._add(records, str(files[i]))
+        with Progress(total=len(files), unit="trajectory file") as progress:
+            if self.n_workers == 1 or len(files) == 1:
+                for f in files:
+                    self.append(load_trajectory(f), trajectory_id=str(f))
+                    progress.update()
+                return
+            sources: list[Any] = [load_trajectory(f) if self.deserialize_in_main_thread else str(f) for f in files]
+            for i, records in enumerate(self._load_parallel(sources, progress)):
+                self._add(records, str(files[i]))
 
     def append(self, trajectory: TrajectoryRecord, trajectory_id: Any = None) -> None:
         """Process and add one trajectory (in this process)."""
@@ -145,7 +148,7 @@ class InMemoryDataset:
         self.trajectory_references.append(range(start, len(self.step_records)))
         self.trajectory_ids.append(trajectory_id)
 
-    def _load_parallel(self, sources: list[Any]) -> list[list[StructuredSpacesRecord]]:
+    def _load_parallel(self, sources: list[Any], progress: Progress | None = None) -> list[list[StructuredSpacesRecord]]:
         for name, obj in (("conversion_env_factory", self.conversion_env_factory),
                           ("trajectory_processor", self.trajectory_processor)):
             try:
@@ -182,6 +185,8 @@ class InMemoryDataset:
                     continue
                 if kind == "ok":
                     results[index] = payload
+                    if progress is not None:
+                        progress.update()
                 elif kind == "done":
                     done += 1
                 else:

@@ -26,6 +26,7 @@ The memory is released on :meth:`SubprocVectorEnv.close` and after a worker faul
 from __future__ import annotations
 
 import multiprocessing as mp
+import select
 import signal
 import sys
 import traceback
@@ -51,6 +52,7 @@ from maze.train.parallelization.vector_env.vector_env import (
 )
 
 _POLL_SECONDS = 0.5
+_POLL_MS = int(_POLL_SECONDS * 1000)
 #: how long a worker whose pipe broke is waited for, to learn its exit code
 _JOIN_SECONDS = 1.0
 #: errors of a pipe whose other end is gone
@@ -345,6 +347,13 @@ class SubprocVectorEnv(StructuredVectorEnv):
             work_remote.close()
             self.remotes.append(remote)
             self.processes.append(process)
+        self._pollers: list[Any] | None = None
+        if hasattr(select, "poll"):
+            self._pollers = []
+            for remote in self.remotes:
+                poller = select.poll()
+                poller.register(remote.fileno(), select.POLLIN)  # POLLHUP/POLLERR are always reported
+                self._pollers.append(poller)
         spaces = [self._receive(i) for i in range(self.n_envs)]
         self._action_spaces_dict, self._observation_spaces_dict, self._agent_counts_dict = spaces[0]
         self._actor_ids = [ActorID(0, 0)] * self.n_envs
@@ -363,10 +372,17 @@ class SubprocVectorEnv(StructuredVectorEnv):
                     self._receive(i)
 
     # ------------------------------------------------------------------ IPC
+    def _wait_readable(self, i: int) -> bool:
+        """Wait up to :data:`_POLL_SECONDS` for a message (or the end) of pipe ``i``; ``True`` when readable."""
+        if self._pollers is None:
+            return self.remotes[i].poll(_POLL_SECONDS)
+        # one ``poll`` syscall on a poller made once (``Connection.poll`` builds a selector per call: hot path)
+        return bool(self._pollers[i].poll(_POLL_MS))
+
     def _receive(self, i: int) -> Any:
         remote, process = self.remotes[i], self.processes[i]
         try:
-            while not remote.poll(_POLL_SECONDS):
+            while not self._wait_readable(i):
                 if not process.is_alive():
                     raise self._died(i)
             status, payload = remote.recv()

@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import logging
 import math
-import sys
-import time
+import numbers
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterable
 
 import torch
 
+from maze.core.env.base_env_events import BaseEnvEvents
 from maze.core.log_stats.epoch_stats import EpochStats, EpochStatsLog
+from maze.core.utils.progress import Progress
 from maze.train.trainers.common.evaluators.evaluator import Evaluator
 from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
 from maze.train.trainers.common.run_dir import ModelState, RunDir, load_torch_file
@@ -70,7 +71,8 @@ class TrainingRun:
     :param algorithm: the algorithm's registered name (hooks, logs).
     :param config: the composed run config (handed to the lifecycle hooks).
     :param env_factory: the run's env factory (handed to the lifecycle hooks).
-    :param progress_bar: draw progress bars (``None``: only when stderr is a terminal).
+    :param progress_bar: show the training progress as a bar on stderr (``None``: when stderr is a terminal;
+        ``False``: as a periodic progress log line, as in non-interactive runs).
     :param call_hooks: call the plugins' training lifecycle hooks.
     """
 
@@ -81,37 +83,6 @@ class TrainingRun:
     env_factory: Callable[[], Any] | None = None
     progress_bar: bool | None = None
     call_hooks: bool = True
-
-
-class ProgressBar:
-    """A minimal progress bar on stderr, throttled to a few redraws per second.
-
-    :param total: number of work items.
-    :param label: text in front of the bar.
-    :param enabled: draw at all (default: only when stderr is a terminal).
-    """
-
-    def __init__(self, total: int, label: str, enabled: bool | None = None) -> None:
-        self.total = max(int(total), 1)
-        self.label = label
-        self.enabled = sys.stderr.isatty() if enabled is None else bool(enabled)
-        self._last_draw = 0.0
-        self._start = time.perf_counter()
-
-    def update(self, done: int) -> None:
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        if done < self.total and now - self._last_draw < 0.2:
-            return
-        self._last_draw = now
-        width = 30
-        filled = int(width * done / self.total)
-        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} "
-                         f"{now - self._start:6.1f}s")
-        if done >= self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
 
 
 class Trainer(ABC):
@@ -142,6 +113,7 @@ class Trainer(ABC):
         #: number of finished epochs
         self.epoch = 0
         self.stopped_early = False
+        self._progress: Progress | None = None  # the epoch progress while train() runs
         if not self.trainer_kind:
             self.trainer_kind = type(self).__qualname__
 
@@ -153,6 +125,13 @@ class Trainer(ABC):
     @property
     def critic(self) -> Any:
         """The critic being trained (``None`` for policy-only algorithms)."""
+        return None
+
+    @property
+    def env_steps(self) -> int | None:
+        """Total env steps the trainer has collected so far (resumed runs included), or ``None`` for algorithms that
+        do not step envs (BC). When not ``None``, the statistics are also written against it (TensorBoard: the
+        ``env_steps/`` sub-run) and the progress shows env steps/s. Trainers that step envs override it."""
         return None
 
     def model_state_dict(self) -> dict[str, Any]:
@@ -207,6 +186,10 @@ class Trainer(ABC):
         context = self.training_context()
         self._call_hook("maze_train_start", context=context)
         stats = EpochStats()
+        env_steps = self.env_steps
+        self._progress = Progress(total=None if end_epoch is math.inf else end_epoch, unit="epoch", initial=self.epoch,
+                                  bar=self.run.progress_bar, rate_unit=None if env_steps is None else "env steps",
+                                  initial_count=env_steps or 0, log_every_percent=10)
         try:
             while self.epoch < end_epoch:
                 stats = self._run_epoch()
@@ -214,12 +197,22 @@ class Trainer(ABC):
                 if self._should_stop():
                     self.stopped_early = True
                     logger.info("Early stopping: no improvement for %d evaluations", self.patience)
-                    print(f"Early stopping: no improvement for {self.patience} evaluations", flush=True)
                     break
         finally:
+            self._progress.close()
+            self._progress = None
             self._ensure_best_model()
             self._call_hook("maze_train_end", context=context, stats=stats)
         return stats
+
+    def report_epoch_progress(self, done: int, total: int) -> None:
+        """Show progress inside the running epoch: ``done`` of ``total`` work items (updates, batches) are finished.
+
+        Called by :meth:`train_epoch` implementations (cheap; the display is throttled); outside :meth:`train` it does
+        nothing. The end of the epoch is shown by the base class, after evaluation, with the new score.
+        """
+        if self._progress is not None and 0 <= done < total:
+            self._progress.update_to(self.epoch + done / total, count=self.env_steps)
 
     def _run_epoch(self) -> EpochStats:
         epoch = self.epoch
@@ -231,10 +224,12 @@ class Trainer(ABC):
         stats = self.stats.reduce()
         stats.merge("eval", eval_stats)
         if self.stats.writers:
-            print(f"********** Epoch {epoch} **********", flush=True)
-            self.stats.write(epoch + 1, stats)
+            logger.info("********** Epoch %d **********", epoch)
+            self.stats.write(epoch + 1, stats, env_steps=self.env_steps)
         if new_best is not None:  # after the table of the epoch it belongs to
-            print(f"-> new overall best model {new_best:.5g}!", flush=True)
+            logger.info("-> new overall best model %.5g!", new_best)
+        if self._progress is not None:
+            self._progress.update_to(self.epoch, count=self.env_steps, **_progress_scores(stats))
         if self.run.run_dir is not None:
             self.run.run_dir.save_checkpoint(self.state_dict())
         return stats
@@ -301,3 +296,15 @@ class Trainer(ABC):
                 f"optimizer step. The last checkpoint/best model on disk is from before this epoch. Try a lower lr, "
                 f"gradient clipping (max_grad_norm) or reward scaling."
             )
+
+
+def _progress_scores(stats: EpochStats) -> dict[str, float]:
+    """The scores the epoch progress shows: the mean evaluation reward, else the mean training reward."""
+    for prefix, label in (("eval", "eval"), ("train", "reward")):
+        try:
+            value = stats.value(prefix, BaseEnvEvents.reward, "mean")
+        except KeyError:
+            continue
+        if isinstance(value, numbers.Real):
+            return {label: float(value)}
+    return {}

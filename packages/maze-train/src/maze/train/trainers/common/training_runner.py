@@ -18,6 +18,7 @@ from (``input_dir``). The files of the run dir are described in :mod:`maze.train
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import sys
 from abc import ABC, abstractmethod
@@ -42,6 +43,8 @@ from maze.train.trainers.common.run_dir import (
     RunDirError,
 )
 from maze.train.trainers.common.trainer import Trainer, TrainingRun
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "CHECKPOINT_FILE", "SPACES_CONFIG_FILE", "STATE_DICT_FILE", "EnvFactory", "InputDirError", "ModelConfig",
@@ -290,13 +293,13 @@ class TrainingRunner(ABC):
         initial = self.initial_state
         if initial is None:
             return
-        print(f"********** Initializing from {initial.path} **********", flush=True)
+        logger.info("********** Initializing from %s **********", initial.path)
         try:
             if initial.resume:
                 trainer.load_state_dict(initial.state)
                 if self.input_run is not None:
                     self.run_dir.carry_over_best_model(self.input_run)
-                print(f"Resuming at epoch {trainer.epoch}", flush=True)
+                logger.info("Resuming at epoch %d", trainer.epoch)
             else:
                 trainer.load_model_state_dict(initial.model_state)
         except (ValueError, KeyError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from maze.core.utils.factory import Factory, to_plain
@@ -15,6 +16,8 @@ from maze.train.trainers.imitation.bc_data import StackedImitationData
 from maze.train.trainers.imitation.bc_loss import BCLoss
 from maze.train.trainers.imitation.bc_trainer import BCTrainer
 from maze.train.trainers.imitation.bc_validation_evaluator import BCValidationEvaluator
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_DATASET = {"_target_": "maze.core.trajectory_recording.datasets.in_memory_dataset.InMemoryDataset",
                    "input_data": "trajectory_data", "n_workers": 1}
@@ -77,8 +80,8 @@ class BCRunner(TrainingRunner):
                 )
         else:
             train_part, valid_part = dataset, None
-        print(f"********** Imitation data: {len(train_part)} training / {len(valid_part) if valid_part else 0} "
-              f"validation steps **********", flush=True)
+        logger.info("********** Imitation data: %d training / %d validation steps **********", len(train_part),
+                    len(valid_part) if valid_part else 0)
         return (StackedImitationData(train_part, cfg.device),
                 StackedImitationData(valid_part, cfg.device) if valid_part else None)
 

@@ -11,7 +11,7 @@ import torch
 from maze.train.agent.torch_policy import TorchPolicy
 from maze.train.trainers.common.evaluators.evaluator import Evaluator
 from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
-from maze.train.trainers.common.trainer import ProgressBar, Trainer, TrainingRun
+from maze.train.trainers.common.trainer import Trainer, TrainingRun
 from maze.train.trainers.imitation.bc_algorithm_config import BCAlgorithmConfig
 from maze.train.trainers.imitation.bc_data import StackedImitationData
 from maze.train.trainers.imitation.bc_loss import BCLoss
@@ -67,14 +67,13 @@ class BCTrainer(Trainer):
         t0 = time.perf_counter()
         n_batches = 0
         n_total = math.ceil(len(self.data) / cfg.batch_size)
-        bar = ProgressBar(n_total, f"epoch {self.epoch}", self.run.progress_bar)
         events = self.events
         for obs, act in self.data.batches(cfg.batch_size, generator=self.generator):
             loss = self.loss.calculate_loss(self.policy, obs, act, events)
             events.policy_grad_norm(step_id="0", value=self._optimizer_step(self.optimizer, loss, self.policy.parameters()))
             n_batches += 1
             self.iteration += 1
-            bar.update(n_batches)
+            self.report_epoch_progress(n_batches, n_total)
             if cfg.eval_every_k_iterations and self.iteration % cfg.eval_every_k_iterations == 0 and self.evaluator:
                 self.evaluator.evaluate(self.policy)
         events.policy_l2_norm(step_id="0", value=compute_l2_norm(self.policy.parameters()))

@@ -36,7 +36,7 @@ from maze.train.trainers.common.actor_critic.rollout import (
 )
 from maze.train.trainers.common.evaluators.evaluator import Evaluator
 from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
-from maze.train.trainers.common.trainer import ProgressBar, Trainer, TrainingRun
+from maze.train.trainers.common.trainer import Trainer, TrainingRun
 from maze.train.utils.train_utils import to_tensor_dict
 
 
@@ -121,6 +121,16 @@ class MultiStepActorCritic(Trainer):
     @property
     def critic(self) -> Any:
         return self.model.critic
+
+    @property
+    def env_steps(self) -> int:
+        """Env steps collected so far, summed over the envs of the vector env (sub-steps of structured envs count
+        one each); kept in the checkpoint, so a resumed run continues counting."""
+        return self._env_steps
+
+    @env_steps.setter
+    def env_steps(self, value: int) -> None:
+        self._env_steps = int(value)
 
     def _make_merger(self) -> CriticObservationMerger | None:
         """A shared critic of a structured env whose sub-steps have different observation keys sees their union."""
@@ -287,7 +297,6 @@ class MultiStepActorCritic(Trainer):
         t_rollout = t_update = 0.0
         steps_before = self.env_steps
         train_policy = self.epoch >= cfg.critic_burn_in_epochs
-        bar = ProgressBar(cfg.epoch_length, f"epoch {self.epoch}", self.run.progress_bar)
         lr = cfg.lr
         sampled_actions: dict[tuple[str, str], list[np.ndarray]] = {}
         for i in range(cfg.epoch_length):
@@ -304,7 +313,7 @@ class MultiStepActorCritic(Trainer):
             t_rollout += t1 - t0
             t_update += t2 - t1
             self.n_updates += 1
-            bar.update(i + 1)
+            self.report_epoch_progress(i + 1, cfg.epoch_length)
         elapsed = time.perf_counter() - t_epoch
         events = self.events
         events.learning_rate(value=lr)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
 from maze.train.trainers.common.model_selection.model_selection_base import ModelSelectionBase
 from maze.train.trainers.common.run_dir import atomic_torch_save
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["BestModelSelection", "atomic_torch_save"]
 
@@ -17,7 +20,7 @@ class BestModelSelection(ModelSelectionBase):
     :param dump_file: where to dump the best state dict (``state_dict.pt``); None: keep nothing on disk.
     :param model: the model whose ``state_dict()`` is dumped (``{"policy": ..., "critic": ...}`` layout).
     :param dump_interval: additionally dump every ``dump_interval`` updates regardless of improvement (None: never).
-    :param verbose: print ``-> new overall best model <value>!`` right away on improvement (trainers print it
+    :param verbose: log ``-> new overall best model <value>!`` right away on improvement (trainers print it
         themselves after the epoch's statistics table, see :meth:`take_improvement`).
     """
 
@@ -40,7 +43,7 @@ class BestModelSelection(ModelSelectionBase):
             self.last_improvement = 0
             self._new_best = reward
             if self.verbose:
-                print(f"-> new overall best model {reward:.5g}!", flush=True)
+                logger.info("-> new overall best model %.5g!", reward)
             self.dump()
         else:
             self.last_improvement += 1
