@@ -58,7 +58,7 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, Callable, Iterator, NoReturn
+from typing import Any, Callable, ClassVar, Iterator, NoReturn
 
 import numpy as np
 
@@ -66,9 +66,7 @@ from maze.core.utils.atomic_write import atomic_write
 from maze.core.utils.load_limits import (
     READ_CHUNK_BYTES,
     LoadLimitError,
-    check_positive_limits,
-    limit_hint,
-    limits_from_env,
+    LoadLimits,
     loads_json_limited,
     read_limited,
 )
@@ -99,7 +97,7 @@ TRAJECTORY_LIMITS_ENV_PREFIX = "MAZE_TRAJECTORY"
 
 
 @dataclasses.dataclass(frozen=True)
-class TrajectoryLimits:
+class TrajectoryLimits(LoadLimits):
     """Limits on what loading one trajectory file may allocate (zip bombs, huge array headers, deep nesting).
 
     Sizes are checked against the archive's headers before an entry is read, and again while it is
@@ -125,17 +123,8 @@ class TrajectoryLimits:
     max_entries: int = 100_000
     max_json_depth: int = 128
 
-    def __post_init__(self) -> None:
-        check_positive_limits(self)
-
-    @classmethod
-    def from_env(cls, base: TrajectoryLimits | None = None) -> TrajectoryLimits:
-        """``base`` (default: the defaults) with the ``MAZE_TRAJECTORY_<FIELD>`` environment variables applied."""
-        return limits_from_env(cls, TRAJECTORY_LIMITS_ENV_PREFIX, base)
-
-    def hint(self, field: str) -> str:
-        """How to raise the limit ``field`` (for error messages)."""
-        return limit_hint(self, field, TRAJECTORY_LIMITS_ENV_PREFIX, "load_trajectory")
+    ENV_PREFIX: ClassVar[str] = TRAJECTORY_LIMITS_ENV_PREFIX
+    LOADER: ClassVar[str] = "load_trajectory"
 
 
 # ---------------------------------------------------------------------------------------------- allow-list

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from typing import IO, Any, TypeVar
+from typing import IO, Any, ClassVar, TypeVar
 
 L = TypeVar("L")
 
@@ -67,6 +67,28 @@ def limit_hint(limits: Any, field: str, env_prefix: str, loader: str) -> str:
     """The sentence telling how to raise the limit ``field`` (for error messages)."""
     return (f"if the file is trusted, raise the limit with {loader}(..., limits={type(limits).__name__}({field}=...)) "
             f"or the environment variable {env_prefix}_{field.upper()}")
+
+
+class LoadLimits:
+    """Mixin of frozen limits dataclasses: positive values, environment overrides and the "how to raise it" hint.
+
+    Subclasses set :attr:`ENV_PREFIX` (``"MAZE_TRAJECTORY"``) and :attr:`LOADER` (``"load_trajectory"``).
+    """
+
+    ENV_PREFIX: ClassVar[str] = ""
+    LOADER: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        check_positive_limits(self)
+
+    @classmethod
+    def from_env(cls: type[L], base: L | None = None) -> L:
+        """``base`` (default: the defaults) with the ``<ENV_PREFIX>_<FIELD>`` environment variables applied."""
+        return limits_from_env(cls, cls.ENV_PREFIX, base)  # type: ignore[attr-defined]
+
+    def hint(self, field: str) -> str:
+        """How to raise the limit ``field`` (for error messages)."""
+        return limit_hint(self, field, self.ENV_PREFIX, self.LOADER)
 
 
 def read_limited(fh: IO[bytes], max_bytes: int, error: str, error_cls: type[Exception] = LoadLimitError) -> bytes:

@@ -16,7 +16,7 @@ import dataclasses
 import math
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from gymnasium import spaces
@@ -24,9 +24,7 @@ from gymnasium import spaces
 from maze.core.utils.atomic_write import atomic_write_json
 from maze.core.utils.load_limits import (
     LoadLimitError,
-    check_positive_limits,
-    limit_hint,
-    limits_from_env,
+    LoadLimits,
     loads_json_limited,
     read_limited,
 )
@@ -49,7 +47,7 @@ class SpacesConfigLimitError(SpacesConfigError, LoadLimitError):
 
 
 @dataclasses.dataclass(frozen=True)
-class SpacesConfigLimits:
+class SpacesConfigLimits(LoadLimits):
     """Limits on what loading a ``spaces_config.json`` may allocate.
 
     Override per call (``SpacesConfig.load(path, limits=SpacesConfigLimits(...))``) or per process with
@@ -69,17 +67,8 @@ class SpacesConfigLimits:
     max_space_elements: int = 1 << 24
     max_total_elements: int = 1 << 25
 
-    def __post_init__(self) -> None:
-        check_positive_limits(self)
-
-    @classmethod
-    def from_env(cls, base: SpacesConfigLimits | None = None) -> SpacesConfigLimits:
-        """``base`` (default: the defaults) with the ``MAZE_SPACES_CONFIG_<FIELD>`` environment variables applied."""
-        return limits_from_env(cls, SPACES_CONFIG_LIMITS_ENV_PREFIX, base)
-
-    def hint(self, field: str) -> str:
-        """How to raise the limit ``field`` (for error messages)."""
-        return limit_hint(self, field, SPACES_CONFIG_LIMITS_ENV_PREFIX, "SpacesConfig.load")
+    ENV_PREFIX: ClassVar[str] = SPACES_CONFIG_LIMITS_ENV_PREFIX
+    LOADER: ClassVar[str] = "SpacesConfig.load"
 
 
 def _encode_array(array: np.ndarray) -> Any:
