@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from maze.core.utils.config_utils import DEFAULT_ROOT_CONFIG, MAZE_CORE_CONFIG_MODULE
-from maze.core.utils.logging_utils import ENV_LOG_LEVEL
+from maze.core.utils.logging_utils import ENV_LOG_LEVEL, log_level_from_env
 
 __all__ = ["DEFAULT_ROOT_CONFIG", "KNOWN_ROOT_CONFIGS", "RootConfigInfo", "help_text", "main", "maze_run",
            "missing_root_config_message", "root_configs", "version_text"]
@@ -151,8 +151,6 @@ def _register_log_level_resolver() -> None:
     """``${maze_log_level:}``: the root log level of a run from ``MAZE_LOG_LEVEL`` (default INFO); a bad value is
     an error naming the variable and the valid levels."""
     from omegaconf import OmegaConf
-
-    from maze.core.utils.logging_utils import log_level_from_env
 
     if not OmegaConf.has_resolver("maze_log_level"):
         OmegaConf.register_new_resolver("maze_log_level", lambda: log_level_from_env())
@@ -398,6 +396,11 @@ def main(argv: list[str] | None = None) -> int:
             return _emit(version_text())
         if any(flag in args for flag in _HELP_FLAGS):
             return _emit(help_text())
+        try:
+            log_level_from_env()
+        except ValueError as exc:
+            sys.stderr.write(f"maze-run: error: {exc}\n")
+            return 2
         config_name = _config_name_arg(args)
         if config_name is not None and not _has_config_path_arg(args):
             available = root_configs()

@@ -121,7 +121,8 @@ def _root_has_console() -> bool:
 def install_default_console() -> None:
     """Give the ``maze`` logger its console handler and level (``MAZE_LOG_LEVEL``, default INFO) unless it has them.
 
-    Called when this module is imported; calling it again does nothing.
+    Called when this module is imported; calling it again does nothing. An invalid ``MAZE_LOG_LEVEL`` means INFO here
+    (``maze-run`` refuses it with an error).
     """
     maze_logger = logging.getLogger(MAZE_LOGGER)
     if any(isinstance(h, _DefaultConsoleHandler) for h in maze_logger.handlers):
@@ -129,9 +130,8 @@ def install_default_console() -> None:
     if maze_logger.level == logging.NOTSET:
         try:
             level = log_level_from_env()
-        except ValueError as exc:
+        except ValueError:  # reported by maze-run (exit code 2); plain Python falls back to INFO
             level = "INFO"
-            sys.stderr.write(f"maze: {exc}; using INFO\n")
         maze_logger.setLevel(level)
     maze_logger.addHandler(_DefaultConsoleHandler())
 
@@ -150,11 +150,11 @@ def configure_run_logging() -> None:
     """Prepare logging for a run once the application configured it (``maze-run``: Hydra's job logging).
 
     Python ``warnings`` are captured into logging (logger ``py.warnings``), so they reach the run's log file. When the
-    root logger has handlers, Maze's own console handler is removed and the ``maze`` logger takes the application's
-    levels; a ``maze`` logger that the logging config names keeps what the config gave it.
+    root logger has a console handler, Maze's own console handler is removed and the ``maze`` logger takes the
+    application's levels; a ``maze`` logger that the logging config names keeps what the config gave it.
     """
     logging.captureWarnings(True)
-    if logging.getLogger().handlers:
+    if _root_has_console():
         _remove_default_console()
 
 
