@@ -38,7 +38,6 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build"]
 templates_path: list[str] = []
-html_static_path = ["_static"]
 html_theme = "furo"
 html_title = "Maze"
 

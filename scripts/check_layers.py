@@ -45,7 +45,8 @@ users import; a module outside those subpackages must not import them at module 
                      maze.core.trajectory_recording.utils
     12 assembly      maze.core.utils.config_utils
     13 applications  maze.core.rollout, maze.core.agent_deployment, maze.core.testing, maze.utils
-    14 entry_points  maze.core.cli, maze.core.plugin, maze.core.conf, hydra_plugins.maze_core_searchpath
+    14 entry_points  maze.core.cli, maze.core.plugin, maze.core.conf, hydra_plugins.maze_core_searchpath,
+                     maze.core.testing.maze_run_batch
 
 A module belongs to the layer of its longest matching entry (an entry names a module or package and
 everything below it; the ``maze.core`` entry names the package's ``__init__`` only). A module may import
@@ -139,8 +140,10 @@ CORE_LAYERS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("applications", ("maze.core.rollout", "maze.core.agent_deployment", "maze.core.testing", "maze.utils"),
      "rollout runners and rollout statistics, agent deployment, conformance suites for plugins; maze.utils "
      "(script/test helpers that set up statistics writers and global state)"),
-    ("entry_points", ("maze.core.cli", "maze.core.plugin", "maze.core.conf", "hydra_plugins.maze_core_searchpath"),
-     "maze-run, the built-in plugin module, the packaged configs, Hydra's search-path plugin"),
+    ("entry_points", ("maze.core.cli", "maze.core.plugin", "maze.core.conf", "hydra_plugins.maze_core_searchpath",
+                      "maze.core.testing.maze_run_batch"),
+     "maze-run, the built-in plugin module, the packaged configs, Hydra's search-path plugin, and the test helper "
+     "that drives maze-run's main() for batches of command lines"),
 )
 
 #: Upward imports inside maze-core that are allowed anyway: ``(importing module, imported module, reason)``.
