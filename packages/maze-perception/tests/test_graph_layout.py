@@ -113,7 +113,7 @@ def cutting2d_flat_policy() -> InferenceBlock:
     pytest.importorskip("maze.envs.cutting2d", reason="needs maze-envs-cutting2d")
     from maze.core.utils.config_utils import compose_config, make_env
 
-    cfg = compose_config(None, None, ["env=cutting2d_flat", "+model=flatten_concat"])
+    cfg = compose_config(None, None, ["env=cutting2d_flat", "model=flatten_concat"])
     env = make_env(cfg.env, cfg.get("wrappers"), call_plugins=False)
     composer = Factory(BaseModelComposer, kind="model").instantiate(cfg.model, _optional_kwargs={
         "action_spaces_dict": env.action_spaces_dict, "observation_spaces_dict": env.observation_spaces_dict,

@@ -75,12 +75,12 @@ def test_rolling_out_a_run_dir_with_a_malicious_model_config_runs_nothing(traine
     line = error_line(proc, "model._target_ = 'os.system'")
     assert f"{run / '.hydra' / 'config.yaml'}: model._target_ = 'os.system' is not a registered model (expected a " \
            f"subclass of maze.perception.models.model_composer.BaseModelComposer" in line
-    assert "+model=<option>" in line
+    assert "(model=<option>)" in line
     assert not pwned.exists()
 
 
 def test_a_trusted_model_on_the_command_line_replaces_the_tampered_one(trained_run: Path, tmp_path: Path) -> None:
-    """``+model=...`` is the current command's config; the run dir's model, env and wrappers are never used."""
+    """``model=...`` is the current command's config; the run dir's model, env and wrappers are never used."""
     pwned = tmp_path / "pwned"
 
     def change(config: dict[str, Any]) -> None:
@@ -89,7 +89,7 @@ def test_a_trusted_model_on_the_command_line_replaces_the_tampered_one(trained_r
         config["wrappers"] = {"subprocess.Popen": {"args": ["touch", str(pwned)]}}
 
     run = tampered_copy(trained_run, tmp_path / "run", change)
-    proc = maze_run([*ROLLOUT, f"input_dir={run}", "+model=flatten_concat", f"hydra.run.dir={tmp_path / 'rollout'}"],
+    proc = maze_run([*ROLLOUT, f"input_dir={run}", "model=flatten_concat", f"hydra.run.dir={tmp_path / 'rollout'}"],
                     tmp_path)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "episode 1/1" in proc.stdout

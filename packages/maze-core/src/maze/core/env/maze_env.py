@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any, Generic, Iterable, TypeVar
 
 import gymnasium as gym
@@ -113,13 +114,18 @@ class MazeEnv(
         self.core_env.close()
 
     def render(self) -> Any:
-        """Render the current state with the core env's renderer (``render_mode`` decides the output)."""
+        """Render the current state with the core env's renderer (``render_mode`` decides the output).
+
+        The renderer gets ``render_mode`` if its ``render`` accepts it (a ``render_mode`` parameter or ``**kwargs``);
+        renderers with the reference docs' signature ``render(maze_state, maze_action, events)`` draw into the
+        current pyplot figure and are called without it.
+        """
         renderer = self.core_env.get_renderer()
         if renderer is None:
             return None
-        return renderer.render(
-            self.core_env.get_maze_state(), self._last_maze_action, list(self.get_step_events()), render_mode=self.render_mode
-        )
+        kwargs = {"render_mode": self.render_mode} if _accepts_render_mode(renderer) else {}
+        return renderer.render(self.core_env.get_maze_state(), self._last_maze_action, list(self.get_step_events()),
+                               **kwargs)
 
     # ------------------------------------------------------------------ spaces
     @property
@@ -212,3 +218,12 @@ class MazeEnv(
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} core_env={type(self.core_env).__name__}>"
+
+
+def _accepts_render_mode(renderer: Any) -> bool:
+    """Whether ``renderer.render`` takes a ``render_mode`` keyword (by name or through ``**kwargs``)."""
+    try:
+        parameters = inspect.signature(renderer.render).parameters.values()
+    except (TypeError, ValueError):  # no signature to inspect (a builtin): pass it
+        return True
+    return any(p.kind is inspect.Parameter.VAR_KEYWORD or p.name == "render_mode" for p in parameters)

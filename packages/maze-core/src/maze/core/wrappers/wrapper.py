@@ -38,9 +38,42 @@ def _synthetic_class(wrapper_cls: type, env_cls: type) -> type:
                 except TypeError:  # incompatible MRO or layout
                     continue
             else:
-                cls = wrapper_cls
+                cls = _lenient_synthetic_class(name, wrapper_cls, env_cls)
         _SYNTHETIC_CLASSES[key] = cls
     return cls
+
+
+def _lenient_mro(cls: type) -> list[type]:
+    """The wrapper's MRO followed by the wrapped env's classes that it does not hold yet (no C3 consistency)."""
+    wrapper_cls, env_cls = cls.__bases__
+    mro = [cls, *wrapper_cls.__mro__]
+    mro += [c for c in env_cls.__mro__ if c not in mro]
+    return mro
+
+
+_LENIENT_METACLASSES: dict[type, type] = {}
+
+
+def _lenient_synthetic_class(name: str, wrapper_cls: type, env_cls: type) -> type:
+    """The synthetic class when neither base order has a consistent MRO.
+
+    That is the case for wrappers that list ``Wrapper`` before the env interfaces the wrapped env derives from in
+    another order, as the reference docs' structured env does (``class StructuredCutting2DEnvironment(Wrapper[MazeEnv],
+    StructuredEnv, StructuredEnvSpacesMixin)`` around a ``MazeEnv``). The class only answers ``isinstance`` checks
+    (attribute lookup uses the wrapper's own type), so its MRO is the wrapper's followed by the env's remaining
+    classes. Falls back to ``wrapper_cls`` if the metaclasses or layouts do not combine.
+    """
+    wrapper_meta, env_meta = type(wrapper_cls), type(env_cls)
+    meta = wrapper_meta if issubclass(wrapper_meta, env_meta) else env_meta if issubclass(env_meta, wrapper_meta) else None
+    if meta is None:
+        return wrapper_cls
+    lenient = _LENIENT_METACLASSES.get(meta)
+    if lenient is None:
+        lenient = _LENIENT_METACLASSES[meta] = type(f"_Lenient{meta.__name__}", (meta,), {"mro": _lenient_mro})
+    try:
+        return lenient(name, (wrapper_cls, env_cls), {"__module__": wrapper_cls.__module__})
+    except TypeError:  # incompatible layout
+        return wrapper_cls
 
 
 def _new_instance(cls: type) -> Any:

@@ -57,7 +57,7 @@ class SerializedTorchPolicy(TorchPolicy):
     :param device: ``cpu`` or ``cuda``.
     :param deterministic: always act with the most likely action.
     :param model: model config overriding the run's (trusted: from the current command, e.g.
-        ``policy.model=...`` or ``+model=<option>``).
+        ``policy.model=...`` or ``model=<option>``).
     :param spaces_dict_file: spaces file overriding ``<input_dir>/spaces_config.json``.
     :param action_spaces_dict: the rollout env's action spaces (offered by ``make_policy``).
     :param observation_spaces_dict: the rollout env's observation spaces.
@@ -83,7 +83,7 @@ class SerializedTorchPolicy(TorchPolicy):
             model_source = run_config_path(input_dir)
             if model is None:
                 raise ConfigError(f"the run config '{model_source}' has no 'model' section; give the model config on "
-                                  f"the command line (+model=<option>)")
+                                  f"the command line (model=<option>)")
         spaces_path = spaces_dict_file or os.path.join(input_dir, SpacesConfig.DEFAULT_FILE_NAME)
         saved = None
         if os.path.isfile(spaces_path):
@@ -104,7 +104,7 @@ class SerializedTorchPolicy(TorchPolicy):
                         f"  env:      {dict(mine)}\n  training: {dict(theirs)}\n"
                         f"use the same env and wrappers config as the training run"
                     )
-        hint = "register it through a plugin, or give the model config on the command line (+model=<option>)"
+        hint = "register it through a plugin, or give the model config on the command line (model=<option>)"
         with untrusted_config(model_source, hint) if model_source else contextlib.nullcontext():
             composer = Factory(BaseModelComposer, kind="model").instantiate(model, _key="model", _optional_kwargs={
                 "action_spaces_dict": dict(action_spaces_dict),

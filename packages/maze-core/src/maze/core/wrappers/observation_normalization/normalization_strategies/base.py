@@ -30,7 +30,8 @@ class ObservationNormalizationStrategy(ABC):
     :param axis: the axes of the stacked samples to compute statistics along (see above).
     """
 
-    #: names of the statistics of this strategy (``("mean", "std")``)
+    #: names of the statistics of this strategy (``("mean", "std")``); empty: any names (strategies written against
+    #: the reference docs' interface, which does not declare them, take the names their ``estimate_stats`` returns)
     statistics_keys: tuple[str, ...] = ()
 
     def __init__(self, observation_space: gym.spaces.Box, clip_range: Sequence[float | None] | None = (None, None),
@@ -108,16 +109,18 @@ class ObservationNormalizationStrategy(ABC):
         if not isinstance(stats, Mapping):
             raise ValueError(f"normalization statistics of observation '{self.observation_key}' must be a mapping "
                              f"{list(self.statistics_keys)} → value, got {stats!r}")
-        missing = [k for k in self.statistics_keys if k not in stats]
-        unknown = [k for k in stats if k not in self.statistics_keys]
-        if missing or unknown:
+        keys = self.statistics_keys or tuple(stats)
+        missing = [k for k in keys if k not in stats]
+        unknown = [k for k in stats if k not in keys]
+        if missing or unknown or not keys:
+            expected = list(keys) if self.statistics_keys else "at least one statistic"
             raise ValueError(
                 f"normalization statistics of observation '{self.observation_key}' ({type(self).__name__}) must have the keys "
-                f"{list(self.statistics_keys)}, got {sorted(stats)}"
+                f"{expected}, got {sorted(stats)}"
             )
         obs_shape = tuple(self.observation_space.shape)
         checked = {}
-        for name in self.statistics_keys:
+        for name in keys:
             value = np.asarray(stats[name], dtype=np.float32)
             try:
                 ok = np.broadcast_shapes(value.shape, obs_shape) == obs_shape

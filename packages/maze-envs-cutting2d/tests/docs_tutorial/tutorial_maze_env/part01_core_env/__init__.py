@@ -1,0 +1,1 @@
+"""Tutorial part 1: the CoreEnv (mechanics on MazeStates and MazeActions)."""

@@ -1,0 +1,1 @@
+"""Tutorial part 2: a matplotlib renderer for the CoreEnv."""

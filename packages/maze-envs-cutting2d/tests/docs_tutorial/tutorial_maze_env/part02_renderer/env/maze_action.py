@@ -1,0 +1,5 @@
+"""Unchanged in this part of the tutorial."""
+
+from tutorial_maze_env.part01_core_env.env.maze_action import Cutting2DMazeAction
+
+__all__ = ["Cutting2DMazeAction"]

@@ -1,0 +1,5 @@
+"""Unchanged in this part of the tutorial."""
+
+from tutorial_maze_env.part01_core_env.env.maze_state import Cutting2DMazeState
+
+__all__ = ["Cutting2DMazeState"]

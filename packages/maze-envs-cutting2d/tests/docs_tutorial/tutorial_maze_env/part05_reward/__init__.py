@@ -1,0 +1,1 @@
+"""Tutorial part 5: rewards computed from events by a reward aggregator."""
