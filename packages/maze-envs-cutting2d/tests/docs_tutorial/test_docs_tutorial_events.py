@@ -21,6 +21,9 @@ def _stats(env: LogStatsWrapper, level: LogStatsLevel) -> dict:
 
 def test_event_and_kpi_logging_example_prints_event_and_kpi_statistics(capsys):
     """The docs' script: event sections and the KPI are printed with the reward statistics."""
+    from maze.utils.global_state import clear_global_state
+
+    clear_global_state()  # the script logs through the global statistics state: start at log step 1 like a fresh script
     part04_main.main()
     out = capsys.readouterr().out
     rows = [line for line in out.splitlines() if line.strip().startswith("1|main")]
