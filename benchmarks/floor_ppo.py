@@ -11,8 +11,9 @@ Every ``--eval-every`` env steps the training clock pauses for a deterministic e
 so the throughputs cover the same steps.
 
 Printed per algorithm: training throughput (env steps/s including updates) and time-to-475 of Maze and SB3 as
-ratios to the floor; with several seeds (``--seeds 10``: the learning benchmark) the median, interquartile range
-and success count within the budget of each, and Maze's time-to-475 relative to SB3's.
+ratios to the floor; with several seeds the median, interquartile range and success count within the budget of each,
+and Maze's time-to-475 relative to SB3's. The learning benchmark over 10 seeds (each run stopped at 475) is
+``learning_seeds.py --seeds 10``, with these runners.
 Goals (issue 11): Maze throughput >= 0.9x the floor; PPO time-to-475 median <= 0.5x SB3, 10/10 within 50k steps.
 
     python benchmarks/floor_ppo.py [--seeds 1] [--algorithms ppo a2c] [--budget 50000]
@@ -33,7 +34,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_cartpole import SETTINGS, TrainingClock, run_maze, run_sb3  # noqa: E402
+from train_cartpole import SETTINGS, LearningSummary, TrainingClock, ratio_of, run_maze, run_sb3  # noqa: E402
 
 GOAL_THROUGHPUT, GOAL_TIME_VS_SB3 = 0.9, 0.5
 
@@ -151,11 +152,6 @@ def _fmt(x: float, unit: str = "s") -> str:
     return f"{x:.2f} s" if unit == "s" else f"{x:,.0f}"
 
 
-def _ratio(a: float, b: float) -> float:
-    """``a / b``; NaN where either did not reach the target (a ratio to an unreached run says nothing)."""
-    return math.nan if math.isinf(a) or math.isinf(b) else a / b
-
-
 def _fmt_ratio(x: float) -> str:
     return "n/a" if math.isnan(x) else f"{x:.2f}"
 
@@ -165,23 +161,23 @@ def summarize(algorithm: str, runs: dict[str, list[dict]], budget: int) -> dict[
     n = len(runs["floor"])
     out: dict[str, float] = {}
     rate = {name: statistics.median(r["steps"] / r["train_time"] for r in rs) for name, rs in runs.items()}
-    times = {name: [r["reached"][0] if r["reached"] else math.inf for r in rs] for name, rs in runs.items()}
-    steps = {name: [r["reached"][1] if r["reached"] else math.inf for r in rs] for name, rs in runs.items()}
-    success = {name: sum(not math.isinf(x) for x in ts) for name, ts in times.items()}
+    learning = {name: LearningSummary.of([r["reached"] for r in rs]) for name, rs in runs.items()}
+    times = {name: summary.times for name, summary in learning.items()}
+    success = {name: summary.successes for name, summary in learning.items()}
     print(f"\n== {algorithm.upper()} on CartPole-v1, {n} seed{'s' if n > 1 else ''} (budget {budget:,} env steps; "
           f"time-to-475 = training wall time until the evaluation first reaches 475)")
     print(f"{'':<7}{'steps/s':>10}{'x floor':>9}{'time-to-475':>14}{'x floor':>9}{'IQR':>16}{'env steps':>13}"
           f"{'reached':>10}")
     for name in ("floor", "maze", "sb3"):
-        med = statistics.median(times[name])
-        q1, q3 = (np.percentile(times[name], [25, 75], method="nearest") if n > 1 else (med, med))
+        med = learning[name].median_time
+        q1, q3 = learning[name].time_iqr
         iqr = "-" if n == 1 else f"{q1:.2f}-{q3:.2f} s"
         out[f"{name} throughput x floor"] = rate[name] / rate["floor"]
-        out[f"{name} time-to-475 x floor"] = _ratio(med, statistics.median(times["floor"]))
+        out[f"{name} time-to-475 x floor"] = ratio_of(med, learning["floor"].median_time)
         print(f"{name:<7}{rate[name]:>10,.0f}{rate[name] / rate['floor']:>9.2f}{_fmt(med):>14}"
-              f"{_fmt_ratio(out[f'{name} time-to-475 x floor']):>9}{iqr:>16}{_fmt(statistics.median(steps[name]), 'steps'):>13}"
+              f"{_fmt_ratio(out[f'{name} time-to-475 x floor']):>9}{iqr:>16}{_fmt(learning[name].median_steps, 'steps'):>13}"
               f"{success[name]:>7}/{n}")
-    out["maze/sb3 time-to-475"] = _ratio(statistics.median(times["maze"]), statistics.median(times["sb3"]))
+    out["maze/sb3 time-to-475"] = ratio_of(learning["maze"].median_time, learning["sb3"].median_time)
     print(f"maze throughput {out['maze throughput x floor']:.2f}x the floor (goal >= {GOAL_THROUGHPUT}), "
           f"sb3 {out['sb3 throughput x floor']:.2f}x; time-to-475 median maze/sb3 "
           f"{_fmt_ratio(out['maze/sb3 time-to-475'])}"

@@ -8,7 +8,8 @@ training wall seconds and env steps until the mean evaluation return first reach
 (Maze / SB3), plus training throughput (env steps/s including updates) and its ratio to raw env stepping.
 
 The runs of this module (:func:`run_maze`, :func:`run_sb3`, for PPO and A2C with :data:`SETTINGS`) are shared
-with ``floor_ppo.py``, which adds a minimal plain-torch loop as the floor and the 10-seed learning statistics.
+with ``floor_ppo.py``, which adds a minimal plain-torch loop as the floor, and ``learning_seeds.py`` (time-to-475 over
+seeds, with :class:`LearningSummary`).
 
 Run: ``/work/venv/bin/python benchmarks/train_cartpole.py [--seeds 3] [--budget 50000]``
 (Stable-Baselines3 is a benchmark-only dependency: ``pip install -c constraints.txt stable-baselines3``).
@@ -18,10 +19,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import statistics
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 import gymnasium as gym
 import numpy as np
@@ -109,6 +111,64 @@ class TrainingClock:
 
     def result(self, steps: int) -> dict:
         return {"reached": self.reached, "train_time": self.train_time, "steps": steps, "evals": self.evals}
+
+
+@dataclass(frozen=True)
+class LearningSummary:
+    """Time-to-target of one framework over seeds; a run that never reached the target counts as infinitely slow
+    (so a median or quartile that falls on unreached runs reads "not reached", never a too-good number).
+
+    :param times: training wall seconds until the target, per seed (``inf``: not reached within the budget).
+    :param steps: env steps until the target, per seed (``inf``: not reached).
+    """
+
+    times: tuple[float, ...]
+    steps: tuple[float, ...]
+
+    @classmethod
+    def of(cls, reached: Sequence[tuple[float, int] | None]) -> LearningSummary:
+        """From the ``reached`` entries of the runs' results (``(train seconds, env steps)`` or ``None``)."""
+        if not reached:
+            raise ValueError("LearningSummary needs the results of at least one run")
+        return cls(tuple(math.inf if r is None else float(r[0]) for r in reached),
+                   tuple(math.inf if r is None else float(r[1]) for r in reached))
+
+    @property
+    def n(self) -> int:
+        return len(self.times)
+
+    @property
+    def successes(self) -> int:
+        return sum(not math.isinf(t) for t in self.times)
+
+    @property
+    def median_time(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def median_steps(self) -> float:
+        return statistics.median(self.steps)
+
+    @staticmethod
+    def _quartiles(values: Sequence[float]) -> tuple[float, float]:
+        # "nearest": a quartile is one of the runs (no inf - inf interpolation between unreached runs)
+        q1, q3 = np.percentile(values, [25, 75], method="nearest")
+        return float(q1), float(q3)
+
+    @property
+    def time_iqr(self) -> tuple[float, float]:
+        """First and third quartile of the times."""
+        return self._quartiles(self.times)
+
+    @property
+    def steps_iqr(self) -> tuple[float, float]:
+        """First and third quartile of the env steps."""
+        return self._quartiles(self.steps)
+
+
+def ratio_of(a: float, b: float) -> float:
+    """``a / b``; NaN where either did not reach the target (a ratio to an unreached run says nothing)."""
+    return math.nan if math.isinf(a) or math.isinf(b) else a / b
 
 
 def quiet_progress() -> None:

@@ -365,3 +365,84 @@ def test_console_numbers_keep_small_values_readable():
     assert format_stats_value(-3.1e-6) == "-3.1e-06"
     assert format_stats_value(0.0) == "0.000" and format_stats_value(12.34567) == "12.346"
     assert format_stats_value(np.float32(0.5)) == "0.500" and format_stats_value(True) == "1.000"
+
+
+class TimedEvents:
+    """Trainer-style events (fired into an epoch aggregator) with and without units."""
+
+    @define_epoch_stats(np.mean, unit="s")
+    def time_epoch(self, value: float) -> None:
+        """Wall seconds of the epoch."""
+
+    @define_epoch_stats(np.mean, unit="steps/s")
+    def steps_per_second(self, value: float) -> None:
+        """A rate."""
+
+    @define_epoch_stats(np.max, output_name="max", unit="s")
+    @define_epoch_stats(np.mean, output_name="mean")  # same event, a statistic without a unit
+    @define_stats_grouping("phase")
+    def phase_time(self, phase: str, value: float) -> None:
+        """Seconds per phase."""
+
+
+def test_statistics_units_on_the_console_but_plain_numbers_in_tensorboard(tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from maze.core.log_stats.event_decorators import stats_unit
+    from maze.core.log_stats.log_stats_writer_tensorboard import LogStatsWriterTensorboard
+
+    agg = LogStatsAggregator(EPOCH)
+    events = agg.create_event_topic(TimedEvents)
+    events.time_epoch(value=1.2344)
+    events.time_epoch(value=1.2346)
+    events.steps_per_second(value=2100.5)
+    for phase, seconds in (("rollout", 0.5), ("rollout", 1.5), ("update", 0.25)):
+        events.phase_time(phase=phase, value=seconds)
+    stats = agg.reduce()
+    assert stats_unit(LogStatsKey(TimedEvents.time_epoch, None, None)) == "s"
+    assert stats_unit(LogStatsKey(TimedEvents.phase_time, "max", ("rollout",))) == "s"
+    assert stats_unit(LogStatsKey(TimedEvents.phase_time, "mean", ("rollout",))) is None
+    assert stats_unit(LogStatsKey(BaseEnvEvents.reward, "mean", None)) is None
+    assert stats_unit(LogStatsKey(TimedEvents.time_epoch, None, None), level=EPISODE) is None  # an epoch statistic
+
+    out = io.StringIO()
+    LogStatsWriterConsole(stream=out).write("train", 3, stats)
+    lines = out.getvalue().splitlines()
+    rows = {tuple(c for c in line.split("|")[1].split() if "·" not in c): line.split("|")[2] for line in lines[2:]}
+    assert rows[("train", "TimedEvents", "time_epoch")].strip() == "1.234 s"
+    assert rows[("train", "TimedEvents", "steps_per_second")].strip() == "2100.500 steps/s"
+    assert rows[("train", "TimedEvents", "phase_time", "max/rollout")].strip() == "1.500 s"
+    assert rows[("train", "TimedEvents", "phase_time", "mean/rollout")].strip() == "1.000"
+    assert len({len(line) for line in lines}) == 1  # the value column stays right-aligned
+    assert not any(line.endswith(" ") for line in lines)  # units sit at the right edge, not padded after it
+
+    writer = LogStatsWriterTensorboard(str(tmp_path))
+    writer.write("train", 3, stats)
+    writer.close()
+    acc = EventAccumulator(str(tmp_path), size_guidance={"scalars": 0})
+    acc.Reload()
+    assert sorted(acc.Tags()["scalars"]) == [
+        "train_TimedEvents/phase_time/max/rollout", "train_TimedEvents/phase_time/max/update",
+        "train_TimedEvents/phase_time/mean/rollout", "train_TimedEvents/phase_time/mean/update",
+        "train_TimedEvents/steps_per_second", "train_TimedEvents/time_epoch"]
+    (scalar,) = acc.Scalars("train_TimedEvents/time_epoch")
+    assert scalar.step == 3 and scalar.value == pytest.approx(1.2345)
+
+
+def test_console_units_follow_every_number_of_a_value():
+    from maze.core.log_stats.log_stats_writer_console import format_stats_value
+
+    assert format_stats_value(2.5e-4, "s") == "0.00025 s"
+    assert format_stats_value(np.float32(0.5), "steps/s") == "0.500 steps/s"
+    assert format_stats_value([1.0, 2.0], "s") == "[len:2, μ:1.5 s]"
+    assert format_stats_value({"a": 1, "b": 2.5}, "s") == "{a: 1.000 s, b: 2.500 s}"
+    assert format_stats_value(3.0) == "3.000"
+
+
+def test_bad_units_are_reported():
+    with pytest.raises(TypeError, match=r"@define_epoch_stats: unit must be a string.*got 5"):
+        define_epoch_stats(np.mean, unit=5)
+    for bad in ("", " s", "s\n", "a-very-long-unit-name"):
+        with pytest.raises(ValueError, match=r"@define_step_stats: unit=.* is invalid: expected a short unit such as 's'"):
+            define_step_stats(sum, unit=bad)
+    assert define_episode_stats(sum, unit="m/s") is not None

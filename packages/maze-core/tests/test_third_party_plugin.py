@@ -141,6 +141,12 @@ def test_core_install_names_the_distribution_of_missing_root_configs(fresh_venv,
     assert res.returncode != 0
     assert "Cannot find primary config" not in res.stderr
     assert "provided by maze-train, which is not installed" in res.stderr and "pip install maze-train" in res.stderr
+    # an option of a config group that a Maze distribution ships: named with its distribution, not Hydra's listing
+    res = _sh([str(fresh_venv / "maze-run"), "env=cutting2d_flat", "model=vector_obs"], cwd=tmp_path)
+    assert res.returncode != 0 and "Could not find" not in res.stderr, res.stderr
+    assert "'env=cutting2d_flat' is provided by maze-envs-cutting2d, which is not installed." in res.stderr
+    assert "'model=vector_obs' is provided by maze-perception, which is not installed." in res.stderr
+    assert "Install it: pip install maze-envs-cutting2d" in res.stderr and "pip install maze-perception" in res.stderr
     version = _sh([str(fresh_venv / "maze-run"), "--version"], cwd=tmp_path)
     assert version.returncode == 0 and "torch not installed" in version.stdout
     assert "maze-core" in version.stdout and "maze-example-stock" in version.stdout

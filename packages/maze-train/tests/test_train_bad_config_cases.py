@@ -39,6 +39,19 @@ CASES = [  # (root config, overrides, what the message must say)
 ]
 
 
+def _assert_one_error_block(cfg, expected: str, capsys: pytest.CaptureFixture) -> str:
+    """Run ``cfg`` through ``maze_run``: exit code 2 and one error block on stderr that says ``expected``; returns stdout."""
+    with pytest.raises(SystemExit) as exit_info:
+        maze_run(cfg)
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 2
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("maze-run: error: ") and expected in lines[0], err
+    assert lines[1:] == ["(MAZE_DEBUG=1 shows the traceback)"], err  # one block, no traceback
+    assert len(lines[0]) < 1000  # the key, the value, what was expected (and the valid names)
+    return out
+
+
 @pytest.mark.parametrize("root, overrides, expected", CASES, ids=[" ".join(c[1]) for c in CASES])
 def test_bad_config_gets_one_clear_error_block(root: str, overrides: list[str], expected: str, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
@@ -48,16 +61,50 @@ def test_bad_config_gets_one_clear_error_block(root: str, overrides: list[str], 
     base = TRAIN if root == "conf_train" else ROLLOUT
     with initialize(version_base=None, config_path=None):
         cfg = compose(config_name=root, overrides=[*base, *overrides])
-    with pytest.raises(SystemExit) as exit_info:
-        maze_run(cfg)
-    out, err = capsys.readouterr()
-    assert exit_info.value.code == 2
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("maze-run: error: ") and expected in lines[0], err
-    assert lines[1:] == ["(MAZE_DEBUG=1 shows the traceback)"], err  # one block, no traceback
-    assert len(lines[0]) < 1000  # the key, the value, what was expected (and the valid names)
+    out = _assert_one_error_block(cfg, expected, capsys)
     if root == "conf_train":  # refused before anything was built or the config was printed at length
         assert "seeding:" not in out and not (tmp_path / "spaces_config.json").exists()
+
+
+BC = ["env.name=CartPole-v1", "model=mlp", "algorithm=bc", "algorithm.n_epochs=1", "seeding.env_base_seed=1"]
+BC_CASES = [  # (dataset: "one" trajectory or an "empty" dir, overrides, what the message must say)
+    ("one", [], "algorithm.validation_percentage=20 leaves the validation split empty: the dataset"),
+    ("one", ["runner.validation_percentage=90"], "algorithm.validation_percentage=90 leaves the training split empty"),
+    ("one", ["algorithm.validation_percentage=50"], "holds 1 trajectory ("),  # the counts ...
+    ("one", ["algorithm.validation_percentage=30"], "so the split needs at least 2 trajectories"),  # ... what is needed
+    ("empty", ["algorithm.validation_percentage=0", "algorithm.n_eval_episodes=1"],
+     "runner.dataset: no trajectory files (*.traj.zip) found in"),
+]
+
+
+@pytest.fixture(scope="module")
+def one_trajectory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The trajectory dir of a recorded one-episode CartPole rollout."""
+    root = tmp_path_factory.mktemp("bc_data")
+    proc = subprocess.run([sys.executable, "-c", "import sys; from maze.core.cli import main; sys.exit(main())",
+                           "env.name=CartPole-v1", "runner=sequential", "runner.n_episodes=1", "runner.record_trajectory=true",
+                           "seeding.env_base_seed=3", f"hydra.run.dir={root / 'demo'}"], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    data = root / "demo" / "trajectory_data"
+    assert len(list(data.glob("*.traj.zip"))) == 1
+    return data
+
+
+@pytest.mark.parametrize("dataset, overrides, expected", BC_CASES, ids=[f"{c[0]} {' '.join(c[1])}" for c in BC_CASES])
+def test_bc_with_too_few_trajectories_gets_one_clear_error_block(dataset: str, overrides: list[str], expected: str,
+                                                                 one_trajectory: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MAZE_DEBUG", raising=False)
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    data = one_trajectory if dataset == "one" else tmp_path / "no_trajectories"
+    data.mkdir(exist_ok=True)
+    with initialize(version_base=None, config_path=None):
+        cfg = compose(config_name="conf_train", overrides=[*BC, f"runner.dataset.input_data={data}", *overrides])
+    _assert_one_error_block(cfg, expected, capsys)
+    assert not (tmp_path / "state_dict.pt").exists()  # no training started
 
 
 def test_maze_debug_shows_the_traceback(tmp_path: Path) -> None:

@@ -1,18 +1,23 @@
 """Shared memory in :class:`SubprocVectorEnv`: observations written by the workers into shared arrays equal the
 pickled ones (flat CartPole, an image env, structured envs whose sub-steps have different observation spaces),
 actions taken from shared arrays reach the envs unchanged, bad observations are named, and a dead worker is still
-named and leaves no segment behind."""
+named and leaves no segment behind. Several envs per worker (``n_workers``): the same trajectories as the sequential
+vector env (lock-step and grouped, even and uneven chunks), results per env in env order, faults naming the env that
+raised or the dead worker with its envs."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import time
 from multiprocessing.shared_memory import SharedMemory
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 import pytest
+from turn_taking_envs import DetourEnv
 
 from maze.core.env.action_conversion import ActionConversionInterface
 from maze.core.env.core_env import CoreEnv
@@ -21,7 +26,8 @@ from maze.core.env.observation_conversion import ObservationConversionInterface
 from maze.core.env.structured_env import ActorID
 from maze.core.wrappers.maze_gym_env_wrapper import GymMazeEnv
 from maze.train.parallelization.vector_env.sequential_vector_env import SequentialVectorEnv
-from maze.train.parallelization.vector_env.subproc_vector_env import SubprocVectorEnv, VectorEnvWorkerError
+from maze.train.parallelization.vector_env.subproc_vector_env import SubprocVectorEnv, VectorEnvWorkerError, split_envs
+from maze.train.parallelization.vector_env.vector_env import VectorEnvError
 
 
 def cartpole() -> GymMazeEnv:
@@ -354,7 +360,167 @@ def test_ppo_trains_on_a_shared_memory_vector_env() -> None:
             env.close()
     a, b = batches
     assert len(a) == len(b) == 64
-    for obs_a, obs_b in zip(a.observations, b.observations):
-        np.testing.assert_array_equal(obs_a["observation"], obs_b["observation"])
-    for act_a, act_b in zip(a.actions, b.actions):
-        np.testing.assert_array_equal(act_a["action"], act_b["action"])
+    for (step_a,), (step_b,) in zip(a.steps, b.steps):  # CartPole: one actor per step
+        np.testing.assert_array_equal(step_a.observations["observation"], step_b.observations["observation"])
+        np.testing.assert_array_equal(step_a.actions["action"], step_b.actions["action"])
+
+
+# ---------------------------------------------------------------------------------------------- several envs per worker
+def test_envs_are_split_into_contiguous_chunks() -> None:
+    assert split_envs(4, 2) == [range(0, 2), range(2, 4)]
+    assert split_envs(3, 2) == [range(0, 2), range(2, 3)]
+    assert split_envs(5, 3) == [range(0, 2), range(2, 4), range(4, 5)]
+    assert split_envs(2, 2) == [range(0, 1), range(1, 2)]
+    for bad in (0, 5, True, 1.5, "2"):
+        with pytest.raises(ValueError, match=rf"n_workers={bad!r} is invalid: expected an integer between 1 and the "
+                                             r"number of envs \(4\), or None for one worker per env"):
+            SubprocVectorEnv([cartpole] * 4, n_workers=bad)
+
+
+def _grouped_trajectory(env: Any, n_steps: int) -> list[tuple]:
+    """Per step of random actions: the groups (actor, env indices, observations) handed out before it, rewards, flags
+    and the final observations of the envs whose episode ended."""
+    rng = np.random.default_rng(0)
+    env.seed(11)
+    groups = env.reset_groups()
+    out = []
+    for _ in range(n_steps):
+        actions = {g.actor_id: {k: rng.integers(0, sp.n, len(g)) for k, sp in env.action_spaces_dict[g.actor_id.step_key].spaces.items()}
+                   for g in groups}
+        record = [(g.actor_id, g.env_indices.tolist(), {k: v.copy() for k, v in g.observations.items()}) for g in groups]
+        groups, rewards, terminated, truncated, infos = env.step_groups(actions)
+        finals = [(i, info["final_actor_id"], info["final_observation"]) for i, info in enumerate(infos)
+                  if "final_observation" in info]
+        out.append((record, rewards.copy(), terminated.copy(), truncated.copy(), finals))
+    return out
+
+
+def _assert_same_groups(a: list[tuple], b: list[tuple]) -> None:
+    assert len(a) == len(b)
+    for (rec_a, *rest_a, finals_a), (rec_b, *rest_b, finals_b) in zip(a, b):
+        assert [(aid, idx) for aid, idx, _ in rec_a] == [(aid, idx) for aid, idx, _ in rec_b]
+        for (_, _, obs_a), (_, _, obs_b) in zip(rec_a, rec_b):
+            assert set(obs_a) == set(obs_b)
+            for key in obs_a:
+                np.testing.assert_array_equal(obs_a[key], obs_b[key].astype(obs_a[key].dtype))
+        for x, y in zip(rest_a, rest_b):
+            np.testing.assert_array_equal(x, y)
+        assert [(i, aid) for i, aid, _ in finals_a] == [(i, aid) for i, aid, _ in finals_b]
+        for (*_, fa), (*_, fb) in zip(finals_a, finals_b):
+            assert set(fa) == set(fb)
+            for key in fa:
+                np.testing.assert_array_equal(fa[key], fb[key])
+
+
+class _Tagged:
+    """Factory of a CartPole with two extra methods: ``tag()`` (its factory's tag) and ``pid()`` (its process)."""
+
+    def __init__(self, tag: int) -> None:
+        self.tag = tag
+
+    def __call__(self) -> GymMazeEnv:
+        env = GymMazeEnv("CartPole-v1")
+        env.tag = lambda: self.tag
+        env.pid = os.getpid
+        return env
+
+
+@pytest.mark.parametrize("n_envs, n_workers", [(4, 2), (3, 2), (2, 1)], ids=["4-over-2", "3-over-2", "2-over-1"])
+@pytest.mark.parametrize("shared_memory", [True, False], ids=["shared", "pickled"])
+def test_several_envs_per_worker_equal_the_sequential_vector_env(n_envs, n_workers, shared_memory) -> None:
+    chunks = split_envs(n_envs, n_workers)
+    flat = SubprocVectorEnv([cartpole] * n_envs, shared_memory=shared_memory, n_workers=n_workers)
+    detour = SubprocVectorEnv([DetourEnv] * n_envs, shared_memory=shared_memory, n_workers=n_workers)
+    tagged = SubprocVectorEnv([_Tagged(10 + i) for i in range(n_envs)], shared_memory=shared_memory, n_workers=n_workers)
+    sequential_flat, sequential_detour = SequentialVectorEnv([cartpole] * n_envs), SequentialVectorEnv([DetourEnv] * n_envs)
+    try:
+        assert flat.n_workers == len(flat.processes) == n_workers and flat.worker_envs == chunks
+        assert (flat.memory is not None) == shared_memory
+        # lock-step CartPole: the same observations, rewards, flags and final observations with the same seeds
+        a, b = _trajectory(flat, 150), _trajectory(sequential_flat, 150)
+        _assert_same(a, b)
+        assert any(finals for *_, finals in a)
+        # grouped API on envs whose sub-steps diverge
+        a, b = _grouped_trajectory(detour, 40), _grouped_trajectory(sequential_detour, 40)
+        assert any(len(record) > 1 for record, *_ in a), "the envs never left lock-step"
+        assert any(finals for *_, finals in a)
+        _assert_same_groups(a, b)
+        # results per env in env order; the envs of a chunk live in their worker's process
+        assert tagged.call("tag") == [10 + i for i in range(n_envs)]
+        assert [tagged.call_env(i, "tag") for i in range(n_envs)] == [10 + i for i in range(n_envs)]
+        pids = [process.pid for process in tagged.processes]
+        assert tagged.call("pid") == [pids[w] for w, chunk in enumerate(chunks) for _ in chunk]
+    finally:
+        for env in (flat, detour, tagged, sequential_flat, sequential_detour):
+            env.close()
+
+
+class _RaisingAt:
+    """Factory of a CartPole whose ``n``-th step raises (``n=0``: its creation raises)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __call__(self) -> GymMazeEnv:
+        if self.n == 0:
+            raise RuntimeError("no licence for the simulator")
+        env = GymMazeEnv("CartPole-v1")
+        original, count = env.step, {"n": 0}
+
+        def step_of_the_env(action):
+            count["n"] += 1
+            if count["n"] == self.n:
+                raise FloatingPointError("simulator diverged")
+            return original(action)
+
+        env.step = step_of_the_env
+        return env
+
+
+@pytest.mark.parametrize("raising", [2, 3], ids=["first-of-chunk", "second-of-chunk"])
+def test_raising_env_in_a_multi_env_worker_is_named(raising) -> None:
+    env = SubprocVectorEnv([cartpole if i != raising else _RaisingAt(2) for i in range(4)], n_workers=2)
+    try:
+        env.reset()
+        env.step({"action": np.zeros(4, dtype=np.int64)})
+        pid = env.processes[1].pid
+        with pytest.raises(VectorEnvWorkerError) as info:
+            env.step({"action": np.zeros(4, dtype=np.int64)})
+        message = str(info.value)
+        assert message.startswith(f"env {raising} (worker 1, pid {pid}) raised during step:\nTraceback (most recent call last)")
+        assert "in step_of_the_env" in message and "FloatingPointError: simulator diverged" in message
+        assert (info.value.env_index, info.value.worker_index, info.value.env_indices) == (raising, 1, (2, 3))
+        assert info.value.pid == pid and info.value.exitcode is None
+        with pytest.raises(VectorEnvError, match="closed"):
+            env.step({"action": np.zeros(4, dtype=np.int64)})
+    finally:
+        env.close()
+    with pytest.raises(VectorEnvWorkerError, match=r"(?s)^env 1 \(worker 0, pid \d+\) raised during start-up:\n.*"
+                                                   r"RuntimeError: no licence for the simulator") as info:
+        SubprocVectorEnv([cartpole, _RaisingAt(0), cartpole], n_workers=2)
+    assert (info.value.env_index, info.value.worker_index, info.value.env_indices) == (1, 0, (0, 1))
+
+
+@pytest.mark.parametrize("worker, envs", [(0, "envs 0-1"), (1, "env 2")])
+def test_killed_multi_env_worker_names_the_worker_and_its_envs(worker, envs) -> None:
+    env = SubprocVectorEnv([image_env] * 3, n_workers=2)
+    try:
+        name = env.memory.layout.name
+        env.reset()
+        pid = env.processes[worker].pid
+        os.kill(pid, signal.SIGKILL)
+        start = time.monotonic()
+        with pytest.raises(VectorEnvWorkerError) as info:
+            env.step({"action": np.zeros(3, dtype=np.int64)})
+        assert time.monotonic() - start < 10
+        assert str(info.value) == f"env worker {worker} (pid {pid}, {envs}) died with exit code -9 (SIGKILL) during step"
+        chunk = tuple(env.worker_envs[worker])
+        error = pickle.loads(pickle.dumps(info.value))  # carried across processes unchanged
+        for err in (info.value, error):
+            assert (err.worker_index, err.env_indices, err.env_index, err.pid, err.exitcode) == (worker, chunk, chunk[0], pid, -9)
+        assert str(error) == str(info.value)
+        assert not _segment_exists(name)
+        with pytest.raises(VectorEnvError, match="closed"):
+            env.step({"action": np.zeros(3, dtype=np.int64)})
+    finally:
+        env.close()

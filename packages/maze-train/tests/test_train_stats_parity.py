@@ -40,16 +40,22 @@ def _run(args: list[str], cwd: Path) -> str:
     return proc.stdout
 
 
-def _console_rows(stdout: str) -> dict[str, float | str]:
-    """``{"<prefix>_<Topic>/<event>/<label>": value}`` of the epoch tables printed for the last epoch (step 2)."""
+def _console_rows(stdout: str) -> dict[str, tuple[str, str | None]]:
+    """``{"<prefix>_<Topic>/<event>/<label>": (value, unit)}`` of the epoch tables printed for the last epoch (step 2);
+    ``unit`` is the text after a scalar value (``"s"`` of ``"1.234 s"``), ``None`` for plain numbers and value lists."""
     rows = {}
     for line in stdout.splitlines():
         m = re.match(r"^\s*2\|(\S+)\s+(\S+)\s+(\S+)\s+(\S+)?\s*\|\s*(.+)$", line)
         if m:
             prefix, topic, event, label, value = m.groups()
             tag = f"{prefix}_{topic}/{event}" + ("" if label is None or set(label) == {"·"} else f"/{label}")
-            rows[tag] = value.strip()
+            number = re.fullmatch(r"(-?[\d.]+(?:e[-+]\d+)?) (\S+)", value.strip())  # "<number> <unit>"
+            rows[tag] = (number.group(1), number.group(2)) if number else (value.strip(), None)
     return rows
+
+
+#: units the console shows after the values of these statistics (TensorBoard holds the plain numbers)
+UNITS = {"time_rollout": "s", "time_update": "s", "time_epoch": "s", "env_steps_per_second": "steps/s"}
 
 
 @pytest.mark.parametrize("algorithm", ["a2c", "ppo", "bc"])
@@ -76,8 +82,15 @@ def test_statistics_are_the_same_as_with_flat_strings(algorithm: str, tmp_path: 
 
     console = _console_rows(stdout)
     assert set(console) == scalars | histograms, sorted(set(console) ^ (scalars | histograms))
-    for tag in scalars - {t for t in scalars if "time_" in t or "per_second" in t}:
-        assert float(console[tag]) == pytest.approx(acc.Scalars(tag)[-1].value, abs=1e-3), tag
+    for tag in scalars:  # the console rounds to 3 decimals (3 significant digits for small values)
+        value, unit = console[tag]
+        assert unit == UNITS.get(tag.split("/")[1]), (tag, console[tag])
+        tb_value = acc.Scalars(tag)[-1].value  # a plain float: the unit is the console's only
+        assert float(value) == pytest.approx(tb_value, abs=1e-3, rel=1e-3), (tag, value, tb_value)
+    if algorithm == "ppo":  # the real epoch table shows the seconds of the epoch with their unit
+        line = next(row for row in stdout.splitlines() if re.match(r"^\s*2\|train\s+MultiStepActorCriticEvents\s+"
+                                                                  r"time_epoch\s", row))
+        assert re.search(r"\|\s+\d+\.\d+ s$", line), line
     for tag in histograms:  # histograms: "[len:N, μ:mean]" on the console, N samples in TensorBoard
-        n = int(re.match(r"\[len:(\d+),", console[tag]).group(1))
+        n = int(re.match(r"\[len:(\d+),", console[tag][0]).group(1))
         assert n == acc.Histograms(tag)[-1].histogram_value.num == 2 * 20 * 2

@@ -58,7 +58,7 @@ def test_structured_ppo_update_with_each_critic(kind, critic_cls) -> None:
     if kind == "perception_shared":
         assert trainer._merger is not None  # sub-steps have different keys: the critic sees their union
     batch = trainer.collect()
-    assert [a.step_key for a in batch.actor_ids[:4]] == [0, 1, 0, 1]
+    assert [[part.actor_id.step_key for part in step] for step in batch.steps[:4]] == [[0], [1], [0], [1]]
     groups = trainer.prepare_batch(batch)
     assert set(groups) == {ActorID(0, 0), ActorID(1, 0)}
     trainer.update(groups, train_policy=True)

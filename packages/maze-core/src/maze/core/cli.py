@@ -10,7 +10,9 @@ path that installed plugins contribute, instantiates the selected ``runner`` and
 * ``maze-run --plugins`` (or ``maze-run plugins``): plugins, their components and failures.
 
 A root config that no installed plugin ships (``-cn conf_train`` without maze-train) fails with the
-distribution that provides it and how to install it.
+distribution that provides it and how to install it; so does a config group option of a Maze distribution that is
+not installed or not loaded (``env=cutting2d_flat`` without maze-envs-cutting2d, ``model=vector_obs`` without
+maze-perception), see :data:`KNOWN_CONFIG_OPTIONS`.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from typing import Any
 from maze.core.utils.config_utils import DEFAULT_ROOT_CONFIG, MAZE_CORE_CONFIG_MODULE
 from maze.core.utils.logging_utils import ENV_LOG_LEVEL, log_level_from_env
 
-__all__ = ["DEFAULT_ROOT_CONFIG", "KNOWN_ROOT_CONFIGS", "RootConfigInfo", "help_text", "main", "maze_run",
-           "missing_root_config_message", "root_configs", "version_text"]
+__all__ = ["DEFAULT_ROOT_CONFIG", "KNOWN_CONFIG_OPTIONS", "KNOWN_ROOT_CONFIGS", "RootConfigInfo", "help_text", "main",
+           "maze_run", "missing_config_option_message", "missing_root_config_message", "requested_config_options",
+           "root_configs", "version_text"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +53,37 @@ KNOWN_ROOT_CONFIGS: dict[str, RootConfigInfo] = {
     "conf_train": RootConfigInfo("maze-train", "training runs: A2C, PPO, behavioural cloning"),
     "conf_rllib": RootConfigInfo("maze-rllib-bridge", "training with Ray RLlib"),
 }
+
+#: Config group options (``group/option``) that the Maze distributions besides maze-core ship in their ``conf/``
+#: folders (maze-core's test ``test_cli_missing_options.py`` keeps this equal to the packages' files). An override
+#: selecting one of them while its distribution is not installed, or its plugin not loaded, fails with the
+#: distribution and how to install or enable it, instead of Hydra's "Could not find 'model/vector_obs'".
+KNOWN_CONFIG_OPTIONS: dict[str, tuple[str, ...]] = {
+    "maze-perception": (
+        "critic/default_state", "critic/flatten_concat_shared", "critic/flatten_concat_state_action",
+        "critic/template_state", "critic/template_state_action", "model/flatten_concat",
+        "model/flatten_concat_shared_embedding", "model/pixel_obs", "model/pixel_obs_rnn", "model/vector_obs",
+        "model/vector_obs_rnn",
+    ),
+    "maze-train": (
+        "algorithm/a2c", "algorithm/bc", "algorithm/ppo", "experiment/cartpole_ppo", "experiment/cartpole_ppo_wrappers",
+        "experiment/cutting2d_ppo", "model/mlp", "model/mlp_cutting2d_masked", "policy/torch_policy", "runner/dev",
+        "runner/local",
+    ),
+    "maze-envs-cutting2d": (
+        "critic/cutting2d_struct", "critic/cutting2d_struct_shared", "env/cutting2d_flat", "env/cutting2d_struct",
+        "env/cutting2d_struct_masked", "env/tutorial_cutting_2d_basic", "env/tutorial_cutting_2d_events",
+        "env/tutorial_cutting_2d_flat", "env/tutorial_cutting_2d_struct", "env/tutorial_cutting_2d_struct_masked",
+        "model/cutting2d_flat", "model/cutting2d_struct", "model/cutting2d_struct_masked", "model/tutorial_cutting_2d_basic",
+        "model/tutorial_cutting_2d_events", "model/tutorial_cutting_2d_flat", "model/tutorial_cutting_2d_struct",
+        "model/tutorial_cutting_2d_struct_masked", "policy/cutting2d_greedy_policy", "policy/cutting2d_masked_random_policy",
+        "policy/tutorial_cutting_2d_greedy_policy", "wrappers/cutting2d", "wrappers/tutorial_cutting_2d",
+        "wrappers/tutorial_cutting_2d_basic", "wrappers/tutorial_cutting_2d_events",
+    ),
+}
+#: ``group/option`` → the distribution that ships it (the inverse of :data:`KNOWN_CONFIG_OPTIONS`)
+_OPTION_DISTRIBUTION: dict[str, str] = {option: dist for dist, options in KNOWN_CONFIG_OPTIONS.items() for option in options}
+_KNOWN_GROUPS: frozenset[str] = frozenset(option.rpartition("/")[0] for option in _OPTION_DISTRIBUTION)
 
 _HELP_FLAGS = ("--help", "-h")
 _VERSION_FLAGS = ("--version", "-V")
@@ -242,32 +276,113 @@ def _install_hint(distribution: str) -> str:
             f"pip install -c constraints.txt ./packages/{distribution})")
 
 
+def _provider_status(what: str, distribution: str, pm: Any) -> list[str]:
+    """Why ``what`` (a root config, a config group option) of ``distribution`` is not available, and what to do."""
+    from maze.core.plugins import ENV_DISABLE_AUTOLOAD, ENV_ENABLE_PLUGINS
+
+    version = _version_of(distribution)
+    if version is None:
+        return [f"{what} is provided by {distribution}, which is not installed.",
+                f"Install it: {_install_hint(distribution)}"]
+    failed = [f for f in pm.failures if f.distribution == distribution]
+    if failed:
+        return [f"{what} is provided by {distribution} {version}, whose plugin failed to load: {failed[0].describe()}"]
+    if not any(info.distribution == distribution for info in pm.plugins.values()):
+        eps = ",".join(_entry_point_names(distribution)) or "<entry point>"
+        return [f"{what} is provided by {distribution} {version}, which is installed but its plugin is not loaded "
+                f"({ENV_DISABLE_AUTOLOAD} is set?); enable it with {ENV_ENABLE_PLUGINS}={eps}."]
+    return [f"{what} should come from {distribution} {version}, which is installed and loaded but ships none."]
+
+
+def _provider_ready(distribution: str, pm: Any) -> bool:
+    """Whether ``distribution`` is installed and its plugin loaded without failure."""
+    return (_version_of(distribution) is not None
+            and not any(f.distribution == distribution for f in pm.failures)
+            and any(info.distribution == distribution for info in pm.plugins.values()))
+
+
 def missing_root_config_message(name: str, available: dict[str, tuple[str, str]], pm: Any | None = None) -> str:
     """The error of ``maze-run -cn NAME`` when no loaded plugin ships root config ``NAME``: which distribution
     provides it and how to install it (or why its installed plugin did not contribute it)."""
-    from maze.core.plugins import ENV_DISABLE_AUTOLOAD, ENV_ENABLE_PLUGINS, get_plugin_manager
+    from maze.core.plugins import get_plugin_manager
 
     pm = pm or get_plugin_manager()
     known = KNOWN_ROOT_CONFIGS.get(name)
     listing = ", ".join(f"{n} ({d})" for n, (d, _) in sorted(available.items())) or "none"
     lines = [f"maze-run: unknown root config '{name}' (-cn {name})."]
     if known is not None:
-        version = _version_of(known.distribution)
-        loaded = [info for info in pm.plugins.values() if info.distribution == known.distribution]
-        failed = [f for f in pm.failures if f.distribution == known.distribution]
-        if version is None:
-            lines.append(f"'{name}' ({known.purpose}) is provided by {known.distribution}, which is not installed.")
-            lines.append(f"Install it: {_install_hint(known.distribution)}")
-        elif failed:
-            lines.append(f"'{name}' is provided by {known.distribution} {version}, whose plugin failed to load: "
-                         f"{failed[0].describe()}")
-        elif not loaded:
-            eps = ",".join(_entry_point_names(known.distribution)) or "<entry point>"
-            lines.append(f"'{name}' is provided by {known.distribution} {version}, which is installed but its plugin "
-                         f"is not loaded ({ENV_DISABLE_AUTOLOAD} is set?); enable it with {ENV_ENABLE_PLUGINS}={eps}.")
-        else:
-            lines.append(f"{known.distribution} {version} is installed but ships no '{name}' config yet.")
+        lines += _provider_status(f"'{name}' ({known.purpose})", known.distribution, pm)
     lines.append(f"Root configs of the installed plugins: {listing}. See maze-run --help.")
+    return "\n".join(lines)
+
+
+def requested_config_options(args: list[str]) -> list[tuple[str, str]]:
+    """``(group, option)`` of the command-line overrides that select an option of a group in
+    :data:`KNOWN_CONFIG_OPTIONS` (``model=vector_obs``, ``+experiment=cutting2d_ppo``, sweeps ``env=a,b``).
+
+    Flags and plain value overrides (``env.name=CartPole-v1``) are skipped; an override Hydra cannot parse is left
+    to Hydra's own error.
+    """
+    candidates = []
+    for arg in args:
+        if arg.startswith("-") or "=" not in arg:
+            continue
+        key = arg.split("=", 1)[0].lstrip("+~").split("@", 1)[0]
+        if key in _KNOWN_GROUPS:
+            candidates.append(arg)
+    if not candidates:
+        return []
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    parser = OverridesParser.create()
+    found: list[tuple[str, str]] = []
+    for arg in candidates:
+        try:
+            (override,) = parser.parse_overrides([arg])
+            if override.is_delete():
+                continue
+            values = list(override.sweep_string_iterator()) if override.is_sweep_override() else [override.value()]
+        except (HydraException, ValueError, TypeError):
+            continue
+        found += [(override.key_or_group, v) for v in values if isinstance(v, str) and v]
+    return found
+
+
+def missing_config_option_message(args: list[str], pm: Any | None = None) -> str | None:
+    """The error of overrides in ``args`` that select config group options of a Maze distribution that is not
+    installed or whose plugin is not loaded (:data:`KNOWN_CONFIG_OPTIONS`): which distribution provides each and how
+    to install or enable it, plus the options the installed plugins offer. ``None`` when every such option is
+    available (also when another installed plugin ships an option of the same name).
+
+    :param args: the command-line arguments of ``maze-run``.
+    :param pm: the plugin manager (default: Maze's).
+    """
+    requested = [(group, option, _OPTION_DISTRIBUTION.get(f"{group}/{option}"))
+                 for group, option in requested_config_options(args)]
+    requested = [(g, o, d) for g, o, d in requested if d is not None]
+    if not requested:
+        return None
+    from maze.core.plugins import get_plugin_manager
+
+    pm = pm or get_plugin_manager()
+    requested = [(g, o, d) for g, o, d in requested if not _provider_ready(d, pm)]
+    if not requested:
+        return None
+    from maze.core.utils.config_utils import maze_hydra
+
+    with maze_hydra() as loader:  # another installed plugin may ship an option of the same name
+        options = {group: list(loader.get_group_options(group)) for group in {g for g, _, _ in requested}}
+    missing = [(g, o, d) for g, o, d in requested if o not in options[g]]
+    if not missing:
+        return None
+    lines = []
+    for group, option, dist in missing:
+        lines.append(f"maze-run: unknown option '{option}' of config group '{group}' ({group}={option}).")
+        lines += _provider_status(f"'{group}={option}'", dist, pm)
+    for group in dict.fromkeys(g for g, _, _ in missing):
+        lines.append(f"Options of '{group}' from the installed plugins: {', '.join(options[group]) or 'none'}. "
+                     f"See maze-run --help.")
     return "\n".join(lines)
 
 
@@ -407,6 +522,11 @@ def main(argv: list[str] | None = None) -> int:
             if config_name not in available:
                 sys.stderr.write(missing_root_config_message(config_name, available) + "\n")
                 return 1
+        # with a config path/dir of the user's, its options may shadow the plugins': Hydra decides then
+        missing_options = None if _has_config_path_arg(args) else missing_config_option_message(args)
+        if missing_options is not None:
+            sys.stderr.write(missing_options + "\n")
+            return 1
         if argv is not None:
             sys.argv = [sys.argv[0], *args]
         _hydra_entry()

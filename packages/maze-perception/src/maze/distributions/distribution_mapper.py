@@ -90,12 +90,20 @@ class DistributionSpec:
 
     cls: type[ProbabilityDistribution]
     kwargs: Mapping[str, Any] = field(default_factory=dict)
+    #: the configured ``temperature`` (1.0 if none) and the other keyword arguments, split once (``create`` runs
+    #: for every forward pass)
+    _temperature: float = field(init=False, repr=False, compare=False)
+    _other_kwargs: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        other = dict(self.kwargs)
+        object.__setattr__(self, "_temperature", float(other.pop("temperature", 1.0)))
+        object.__setattr__(self, "_other_kwargs", other)
 
     def create(self, logits: torch.Tensor, action_space: spaces.Space, temperature: float = 1.0) -> ProbabilityDistribution:
         """The distribution parameterised by ``logits`` for ``action_space``."""
-        kwargs = dict(self.kwargs)
-        temperature = temperature * float(kwargs.pop("temperature", 1.0))
-        return self.cls(logits=logits, action_space=action_space, temperature=temperature, **kwargs)
+        return self.cls(logits=logits, action_space=action_space, temperature=temperature * self._temperature,
+                        **self._other_kwargs)
 
 
 def distribution_spec_from_config(value: Any, key: str) -> DistributionSpec:
@@ -179,6 +187,8 @@ class DistributionMapper:
                     f"no distribution for action head {head!r} with space {space}; add an entry to distribution_mapper_config"
                 )
             self._head_to_spec[head] = spec
+        #: head -> (spec, space): the per-call lookup of :meth:`logits_dict_to_distribution`
+        self._head_factories = {head: (spec, action_space.spaces[head]) for head, spec in self._head_to_spec.items()}
 
     @staticmethod
     def _normalize_config(config: Any) -> list[Any]:
@@ -231,7 +241,12 @@ class DistributionMapper:
         Keys of ``logits_dict`` that are not action heads (e.g. a shared embedding returned by a policy
         network) are ignored.
         """
-        dists = {k: self.action_head_distribution(k, v, temperature) for k, v in logits_dict.items() if k in self._head_to_spec}
+        factories = self._head_factories
+        dists = {}
+        for k, v in logits_dict.items():
+            factory = factories.get(k)
+            if factory is not None:
+                dists[k] = factory[0].create(v, factory[1], temperature)
         if not dists:
             raise KeyError(f"logits_dict has none of the action heads {list(self._head_to_spec)}; got {list(logits_dict)}")
         return DictProbabilityDistribution(dists)

@@ -9,6 +9,7 @@ Trainers, evaluators and anything else that reports once per epoch record *event
     log.aggregator("train").receive(episode_stats)   # episode statistics of LogStatsWrapper-ed envs
     stats = log.reduce()                             # EpochStats: {"train": LogStats, ...}
     log.write(epoch + 1, stats, env_steps=n)         # every writer, every prefix, then flush
+    log.write_images(epoch + 1, {"observation_visualization/step_key_0/observation": rgb})   # pictures, if any
 
 Nothing on this path is a string: keys are :class:`~maze.core.log_stats.log_stats.LogStatsKey` s that reference
 the event methods, so a plugin's own event topic shows up in the console table and in TensorBoard without any
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
-from maze.core.log_stats.log_stats import LogStatsAggregator, LogStatsWriter, get_stats_value
+from maze.core.log_stats.log_stats import LogStatsAggregator, LogStatsWriter, get_stats_value, writes_images
 from maze.core.log_stats.log_stats_types import LogStats, LogStatsLevel, flatten_stats
 
 T = TypeVar("T")
@@ -136,6 +137,26 @@ class EpochStatsLog:
                     writer.write(prefix, step, prefix_stats)
                     if env_steps is not None:
                         writer.write_by_env_steps(prefix, int(env_steps), prefix_stats)
+            writer.flush()
+
+    def writes_images(self) -> bool:
+        """Whether any writer writes pictures (:meth:`write_images` is worth rendering them for)."""
+        return any(writes_images(writer) for writer in self.writers)
+
+    def write_images(self, step: int, images: Mapping[str, Any]) -> None:
+        """Hand pictures to every writer at log step ``step`` (TensorBoard: IMAGES; other writers ignore them), then
+        flush. Trainers write the pictures of an ``ObservationVisualizationWrapper`` this way once per epoch.
+
+        :param step: the log step (the epoch, 1-based: the step of the epoch's statistics).
+        :param images: ``{tag: uint8 array (height, width[, 1|3|4])}``.
+
+        .. versionadded:: 0.2
+        """
+        if not images:
+            return
+        for writer in self.writers:
+            for tag, image in images.items():
+                writer.write_image(tag, image, step)
             writer.flush()
 
     def close(self) -> None:

@@ -16,6 +16,9 @@ statistics closest to the method, then episode, then epoch statistics::
         def pieces_in_inventory(self, value: int):
             \"\"\"Inventory size, reported once per step.\"\"\"
 
+A statistic may declare its unit (``unit="s"``, ``unit="steps/s"``): the console table shows it after the value
+(``1.234 s``), :func:`stats_unit` looks it up; TensorBoard and all other consumers get the plain number.
+
 The hierarchy: events of a step → step statistics (``define_step_stats``), step statistics of an episode →
 episode statistics (``define_episode_stats``), episode statistics of an epoch → epoch statistics
 (``define_epoch_stats``). Statistics appear in the output in the order the decorators were applied
@@ -29,9 +32,11 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Callable
 
-from maze.core.log_stats.log_stats_types import LogStatsLevel
+from maze.core.log_stats.log_stats_types import LogStatsKey, LogStatsLevel
 
 _SPEC_ATTR = "__maze_stats__"
+#: the longest unit a statistic may declare (units are shown next to values in the console table)
+MAX_UNIT_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class StatsDefinition:
     :param output_name: the statistic's name (``None``: the resolved input name).
     :param group_by: grouping attribute(s) to keep (statistics of the other grouping attributes are merged).
     :param cumulative: add the previous result of this statistic (running totals over episodes/epochs).
+    :param unit: the unit of the statistic's values (``"s"``, ``"steps/s"``), or ``None`` for plain numbers; shown by
+        the console table next to the value, never part of a TensorBoard tag or value.
     """
 
     level: LogStatsLevel
@@ -53,6 +60,12 @@ class StatsDefinition:
     output_name: str | None
     group_by: tuple[str, ...] | None
     cumulative: bool
+    unit: str | None = None
+
+    @property
+    def name(self) -> str | None:
+        """The name of the statistics this definition produces (``output_name``, else ``input_name``)."""
+        return self.output_name if self.output_name is not None else self.input_name
 
 
 @dataclass
@@ -78,6 +91,33 @@ class EventStatsSpec:
 def get_event_stats_spec(event: Callable) -> EventStatsSpec | None:
     """The statistics spec of an event method (``None`` if it declares no statistics)."""
     return getattr(event, _SPEC_ATTR, None)
+
+
+def stats_unit(key: LogStatsKey, level: LogStatsLevel = LogStatsLevel.EPOCH) -> str | None:
+    """The unit a statistic declares (``unit=`` of its decorator), e.g. ``"s"`` for ``time_epoch``; ``None`` when it
+    declares none.
+
+    :param key: the statistic's key (event method, output name, group).
+    :param level: the level whose definitions are consulted (statistics writers receive epoch statistics).
+    """
+    spec = get_event_stats_spec(key.event)
+    if spec is None:
+        return None
+    for definition in spec.definitions(level):
+        if definition.unit is not None and definition.name == key.output_name:
+            return definition.unit
+    return None
+
+
+def _check_unit(unit: object, decorator: str) -> str | None:
+    if unit is None:
+        return None
+    if not isinstance(unit, str):
+        raise TypeError(f"@{decorator}: unit must be a string (e.g. 's', 'steps/s') or None, got {unit!r}")
+    if not unit or unit != unit.strip() or len(unit) > MAX_UNIT_LENGTH or not unit.isprintable():
+        raise ValueError(f"@{decorator}: unit={unit!r} is invalid: expected a short unit such as 's' or 'steps/s' "
+                         f"(1 to {MAX_UNIT_LENGTH} printable characters, no surrounding spaces)")
+    return unit
 
 
 def _event_name(fn: Callable) -> str:
@@ -112,7 +152,7 @@ def _normalize_group_by(group_by: str | tuple | list | None, decorator: str) -> 
 
 
 def _define(level: LogStatsLevel, decorator: str, reduce_function: Callable | None, input_name: str | None,
-            output_name: str | None, group_by: str | tuple | None, cumulative: bool) -> Callable:
+            output_name: str | None, group_by: str | tuple | None, cumulative: bool, unit: str | None) -> Callable:
     if reduce_function is not None and not callable(reduce_function):
         raise TypeError(
             f"@{decorator}: reduce_function must be callable (e.g. len, sum, np.mean) or None for side-loaded values, "
@@ -122,7 +162,7 @@ def _define(level: LogStatsLevel, decorator: str, reduce_function: Callable | No
         if arg is not None and not isinstance(arg, str):
             raise TypeError(f"@{decorator}: {arg_name} must be a string or None, got {arg!r}")
     definition = StatsDefinition(level, reduce_function, input_name, output_name,
-                                 _normalize_group_by(group_by, decorator), bool(cumulative))
+                                 _normalize_group_by(group_by, decorator), bool(cumulative), _check_unit(unit, decorator))
 
     def decorate(fn: Callable) -> Callable:
         spec = _spec_of(fn, decorator)
@@ -138,7 +178,7 @@ def _define(level: LogStatsLevel, decorator: str, reduce_function: Callable | No
 
 
 def define_step_stats(reduce_function: Callable | None, input_name: str | None = None, output_name: str | None = None,
-                      group_by: str | tuple | None = None, cumulative: bool = False) -> Callable:
+                      group_by: str | tuple | None = None, cumulative: bool = False, unit: str | None = None) -> Callable:
     """Event method decorator: a step statistic computed from the events of one step.
 
     :param reduce_function: reduces the list of event values of a step (``len`` counts events). ``None``
@@ -149,13 +189,17 @@ def define_step_stats(reduce_function: Callable | None, input_name: str | None =
     :param output_name: name of the statistic (defaults to ``input_name``).
     :param group_by: grouping attribute(s) to keep (see :func:`define_stats_grouping`).
     :param cumulative: add the previous value of this statistic.
+    :param unit: unit of the values (``"s"``), shown by the console table; ``None``: plain numbers.
+
+    .. versionchanged:: 0.2 ``unit``.
     """
-    return _define(LogStatsLevel.STEP, "define_step_stats", reduce_function, input_name, output_name, group_by, cumulative)
+    return _define(LogStatsLevel.STEP, "define_step_stats", reduce_function, input_name, output_name, group_by, cumulative,
+                   unit)
 
 
 def define_episode_stats(reduce_function: Callable | None, input_name: str | None = None,
                          output_name: str | None = None, group_by: str | tuple | None = None,
-                         cumulative: bool = False) -> Callable:
+                         cumulative: bool = False, unit: str | None = None) -> Callable:
     """Event method decorator: an episode statistic computed from the step statistics of an episode.
 
     :param reduce_function: reduces the list of step statistics (``sum``, ``np.mean``, ``max``...); ``None``
@@ -164,13 +208,16 @@ def define_episode_stats(reduce_function: Callable | None, input_name: str | Non
     :param output_name: name of the episode statistic (defaults to ``input_name``).
     :param group_by: grouping attribute(s) to keep.
     :param cumulative: add the previous episode's value (running total).
+    :param unit: unit of the values (``"s"``), shown by the console table; ``None``: plain numbers.
+
+    .. versionchanged:: 0.2 ``unit``.
     """
     return _define(LogStatsLevel.EPISODE, "define_episode_stats", reduce_function, input_name, output_name, group_by,
-                   cumulative)
+                   cumulative, unit)
 
 
 def define_epoch_stats(reduce_function: Callable | None, input_name: str | None = None, output_name: str | None = None,
-                       group_by: str | tuple | None = None, cumulative: bool = False) -> Callable:
+                       group_by: str | tuple | None = None, cumulative: bool = False, unit: str | None = None) -> Callable:
     """Event method decorator: an epoch statistic computed from the episode statistics of an epoch.
 
     Events fired directly into an epoch-level aggregator (trainer events) are reduced by these definitions as
@@ -181,9 +228,13 @@ def define_epoch_stats(reduce_function: Callable | None, input_name: str | None 
     :param output_name: name of the epoch statistic (defaults to ``input_name``).
     :param group_by: grouping attribute(s) to keep.
     :param cumulative: add the previous epoch's value (``total_episode_count`` uses this).
+    :param unit: unit of the values (``"s"`` for times, ``"steps/s"`` for rates): the console table shows it after
+        the value (``1.234 s``); TensorBoard tags and values stay plain numbers. Look it up with :func:`stats_unit`.
+
+    .. versionchanged:: 0.2 ``unit``.
     """
     return _define(LogStatsLevel.EPOCH, "define_epoch_stats", reduce_function, input_name, output_name, group_by,
-                   cumulative)
+                   cumulative, unit)
 
 
 def define_stats_grouping(*group_by: str) -> Callable:

@@ -55,7 +55,7 @@ __all__ = [
     "GlobalLogState", "LogStats", "LogStatsAggregator", "LogStatsConsumer", "LogStatsGroup", "LogStatsKey",
     "LogStatsLevel", "LogStatsLogger", "LogStatsValue", "LogStatsWriter", "event_label", "flatten_stats",
     "format_stats_tag", "get_stats_logger", "increment_log_step", "log_stats", "register_log_stats_writer",
-    "stat_label", "unregister_log_stats_writer",
+    "stat_label", "unregister_log_stats_writer", "writes_images",
 ]
 
 
@@ -94,11 +94,27 @@ class LogStatsWriter(ABC):
         .. versionadded:: 0.2
         """
 
+    def write_image(self, tag: str, image: Any, step: int) -> None:
+        """Write one picture (e.g. of an ``ObservationVisualizationWrapper``). The default does nothing; the TensorBoard
+        writer writes it to IMAGES.
+
+        :param tag: the image tag (``observation_visualization/step_key_0/observation``).
+        :param image: an RGB(A) or grayscale picture, a ``uint8`` array of shape ``(height, width[, 1|3|4])``.
+        :param step: the log step (the epoch, 1-based, in training).
+
+        .. versionadded:: 0.2
+        """
+
     def flush(self) -> None:
         """Flush buffered output (called after each log step)."""
 
     def close(self) -> None:
         """Release resources (files, threads)."""
+
+
+def writes_images(writer: LogStatsWriter) -> bool:
+    """Whether ``writer`` implements :meth:`LogStatsWriter.write_image` (so pictures are worth rendering for it)."""
+    return type(writer).write_image is not LogStatsWriter.write_image
 
 
 # ---------------------------------------------------------------------------------------------------- global state

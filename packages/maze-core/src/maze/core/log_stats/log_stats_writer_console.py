@@ -7,6 +7,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from maze.core.log_stats.event_decorators import stats_unit
 from maze.core.log_stats.log_stats import LogStats, LogStatsWriter
 from maze.core.log_stats.log_stats_types import event_label, stat_label
 from maze.core.log_stats.reducer_functions import to_flat_array
@@ -22,24 +23,30 @@ def _format_number(x: float) -> str:
     return f"{x:.3f}"
 
 
-def format_stats_value(value: Any) -> str:
+def format_stats_value(value: Any, unit: str | None = None) -> str:
     """Console text of a statistic: scalars with 3 decimals (small values with 3 significant digits), value lists
-    as ``[len:N, μ:mean]``."""
+    as ``[len:N, μ:mean]``.
+
+    :param value: the statistic's value.
+    :param unit: the statistic's unit (:func:`~maze.core.log_stats.event_decorators.stats_unit`), written after each
+        number it applies to: ``1.234 s``, ``[len:4, μ:0.5 s]``, ``{a: 1.000 s}``; ``None``: plain numbers.
+    """
+    suffix = f" {unit}" if unit else ""
     if isinstance(value, (bool, np.bool_)):
-        return f"{float(value):.3f}"
+        return f"{float(value):.3f}{suffix}"
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return _format_number(float(value))
+        return _format_number(float(value)) + suffix
     if isinstance(value, np.ndarray) and value.ndim == 0:
-        return _format_number(float(value))
+        return _format_number(float(value)) + suffix
     if isinstance(value, (list, tuple, np.ndarray)):
         try:
             arr = to_flat_array(value)
-            mean = f"{float(arr.mean()):.1f}" if arr.size else "nan"
+            mean = f"{float(arr.mean()):.1f}{suffix}" if arr.size else "nan"
         except (TypeError, ValueError):
             mean = "?"
         return f"[len:{len(value)}, μ:{mean}]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {format_stats_value(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {format_stats_value(v, unit)}" for k, v in value.items()) + "}"
     return str(value)
 
 
@@ -53,7 +60,9 @@ class LogStatsWriterConsole(LogStatsWriter):
 
     The path column holds prefix, topic, event and statistic name (``output_name`` and group values joined by
     ``/``); each sub-column is as wide as its longest entry plus two spaces (entries longer than
-    ``max_column_width`` are cut with ``..``). Statistics without a name show a dotted placeholder.
+    ``max_column_width`` are cut with ``..``). Statistics without a name show a dotted placeholder. A statistic that
+    declares a unit (``define_epoch_stats(np.mean, unit="s")``) shows it after its value (``1.234 s``); the value
+    column stays right-aligned.
 
     Without a ``stream``, each table is one INFO record of this module's logger
     (``maze.core.log_stats.log_stats_writer_console``): the console shows it as it is (Maze's console format is the
@@ -77,7 +86,8 @@ class LogStatsWriterConsole(LogStatsWriter):
         for key, value in stats.items():
             topic, name = event_label(key.event)
             label = stat_label(key)
-            rows.append([self._cut(path or ""), self._cut(topic), self._cut(name), self._cut(label), format_stats_value(value)])
+            rows.append([self._cut(path or ""), self._cut(topic), self._cut(name), self._cut(label),
+                         format_stats_value(value, stats_unit(key))])
         n_cols = 4
         widths = [max((len(r[i]) for r in rows), default=0) for i in range(n_cols)]
         if not path:

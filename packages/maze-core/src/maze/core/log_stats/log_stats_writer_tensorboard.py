@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import sys
 import time
+import zlib
 from typing import Any
 
 import numpy as np
@@ -43,6 +45,37 @@ def _protos() -> Any:
     return EventFileWriter, event_pb2, summary_pb2, tensor_pb2, tensor_shape_pb2, types_pb2
 
 
+#: PNG colour type (IHDR byte 25) → TensorBoard's ``Summary.Image.colorspace`` (1 grayscale, 2 + alpha, 3 RGB, 4 RGBA)
+_PNG_COLORSPACE = {0: 1, 4: 2, 2: 3, 6: 4}
+#: channels → PNG colour type
+_PNG_COLOR_TYPE = {1: 0, 3: 2, 4: 6}
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def encode_png(image: Any, what: str = "image") -> bytes:
+    """A PNG file of a ``uint8`` picture (standard library only: ``zlib``).
+
+    :param image: an array of shape ``(height, width)`` or ``(height, width, channels)`` with 1, 3 (RGB) or 4 (RGBA)
+        channels, dtype ``uint8``.
+    :param what: names the picture in the error.
+    :raises ValueError: when ``image`` is not such an array.
+    """
+    arr = np.asarray(image)
+    if arr.ndim == 2:
+        arr = arr[:, :, None]
+    if arr.dtype != np.uint8 or arr.ndim != 3 or arr.shape[2] not in _PNG_COLOR_TYPE or 0 in arr.shape:
+        raise ValueError(f"{what}: expected a uint8 array of shape (height, width) or (height, width, 1|3|4), got "
+                         f"{arr.dtype} {tuple(np.shape(image))}")
+    height, width, channels = arr.shape
+    rows = np.concatenate([np.zeros((height, 1), np.uint8), arr.reshape(height, width * channels)], axis=1)  # filter 0
+    header = struct.pack(">IIBBBBB", width, height, 8, _PNG_COLOR_TYPE[channels], 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
+            + _png_chunk(b"IEND", b""))
+
+
 #: sub-directory (TensorBoard: the sub-run ``<run>/env_steps``) of the scalars written against total env steps
 ENV_STEPS_RUN = "env_steps"
 
@@ -53,7 +86,8 @@ class LogStatsWriterTensorboard(LogStatsWriter):
     Scalars go to SCALARS (tag ``<prefix>_<Topic>/<event>/<stat>``, e.g. ``train_BaseEnvEvents/reward/mean``, at
     the log step: the epoch), value lists (``histogram`` statistics: actions, observations) to
     HISTOGRAMS/DISTRIBUTIONS, dict values to one scalar per entry. :meth:`add_text` writes TEXT entries (e.g. the run
-    config), :meth:`add_figure` IMAGES (e.g. the pictures of the ``ObservationVisualizationWrapper``).
+    config), :meth:`write_image` (pictures as arrays: the ``ObservationVisualizationWrapper``'s, in rollouts and once
+    per training epoch) and :meth:`add_figure` (matplotlib figures) IMAGES.
 
     **Env-step axis.** A run that counts env steps (A2C/PPO) writes its scalars a second time, with the same tags,
     into the sub-run ``<log_dir>/env_steps/`` at step = total env steps (:meth:`write_by_env_steps`), the axis
@@ -108,15 +142,28 @@ class LogStatsWriterTensorboard(LogStatsWriter):
         )
         return self._summary_pb2.Summary.Value(tag=tag, histo=hist)
 
+    def _png_image(self, tag: str, png: bytes) -> Any:
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # the IHDR chunk
+        colorspace = _PNG_COLORSPACE[png[25]]
+        img = self._summary_pb2.Summary.Image(height=height, width=width, colorspace=colorspace, encoded_image_string=png)
+        return self._summary_pb2.Summary.Value(tag=tag, image=img)
+
     def _image(self, tag: str, figure: Any, close: bool = True) -> Any:
         buf = io.BytesIO()
         figure.savefig(buf, format="png")
-        png = buf.getvalue()
-        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # the IHDR chunk
         if close and "matplotlib.pyplot" in sys.modules:
             sys.modules["matplotlib.pyplot"].close(figure)  # a pyplot figure; a bare Figure is not registered there
-        img = self._summary_pb2.Summary.Image(height=height, width=width, colorspace=4, encoded_image_string=png)
-        return self._summary_pb2.Summary.Value(tag=tag, image=img)
+        return self._png_image(tag, buf.getvalue())
+
+    def write_image(self, tag: str, image: Any, step: int) -> None:
+        """Write a picture to IMAGES (PNG-encoded; no matplotlib needed).
+
+        :param tag: the image tag (``observation_visualization/step_key_0/observation``).
+        :param image: a ``uint8`` array of shape ``(height, width)`` (grayscale) or ``(height, width, 1|3|4)``.
+        :param step: the log step.
+        :raises ValueError: naming the tag, when ``image`` is not such an array.
+        """
+        self._add([self._png_image(tag, encode_png(image, what=f"image '{tag}'"))], step)
 
     def add_figure(self, tag: str, figure: Any, global_step: int = 0, close: bool = True) -> None:
         """Write a matplotlib figure to IMAGES (the ``SummaryWriter.add_figure`` call that e.g.

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from maze.core.log_stats.log_stats import LogStatsWriter, writes_images
 from maze.core.utils.factory import resolve_callable
 from maze.core.utils.matplotlib_utils import require_matplotlib
 from maze.core.wrappers.wrapper import Wrapper
@@ -67,9 +69,12 @@ class ObservationVisualizationWrapper(Wrapper):
     TensorBoard (IMAGES tab) or as PNG files.
 
     Observations are collected per ``(sub-step, observation key)`` group (the latest ``max_samples``,
-    every ``collect_every``-th step). :meth:`write_observation_figures` (called by user code, and at the end of a
-    sequential rollout through :func:`write_observation_figures_of`, which writes to the run's TensorBoard IMAGES)
-    turns each group into a figure with ``plot_function`` and writes it; then the buffers are cleared.
+    every ``collect_every``-th step). :meth:`take_observation_images` turns each group into a figure with
+    ``plot_function``, renders it to an RGB picture and clears the buffers; the run's TensorBoard IMAGES receive them
+    (tag ``observation_visualization/<step_key>/<name>``) at the end of a sequential rollout
+    (:func:`write_observation_figures_of`) and once per training epoch (the trainer asks the first training env, also
+    in a worker process). :meth:`write_observation_figures` does the same for user code, with a ``SummaryWriter``
+    and/or PNG files.
 
     ``plot_function(value: list[np.ndarray], groups: tuple[str, str], **kwargs) -> Figure | None`` gets the
     collected observations and ``("step_key_<key>", name)``; return ``None`` to skip a group.
@@ -127,6 +132,10 @@ class ObservationVisualizationWrapper(Wrapper):
         """The collected observations per ``(step_key_<key>, name)`` group."""
         return {group: list(buf) for group, buf in self._buffers.items()}
 
+    def clear_observations(self) -> None:
+        """Forget the collected observations."""
+        self._buffers.clear()
+
     def plot_observation_figures(self, **kwargs: Any) -> dict[tuple[str, str], Any]:
         """Figures of all groups (``plot_function`` results that are not ``None``)."""
         figures = {}
@@ -135,6 +144,19 @@ class ObservationVisualizationWrapper(Wrapper):
             if fig is not None:
                 figures[group] = fig
         return figures
+
+    def take_observation_images(self) -> dict[str, np.ndarray]:
+        """Render every group's figure to a picture and clear the buffers (the pictures of one epoch or rollout).
+
+        The result is plain data (it travels from a vector env's worker process to the trainer).
+
+        :return: ``{"observation_visualization/<step_key>/<name>": uint8 RGB array (height, width, 3)}``; empty when
+            nothing was collected since the last call.
+        """
+        images = {f"{OBSERVATION_FIGURE_TAG}/{step_key}/{name}": figure_to_rgb(fig)
+                  for (step_key, name), fig in self.plot_observation_figures().items()}
+        self.clear_observations()
+        return images
 
     def write_observation_figures(self, summary_writer: Any = None, global_step: int = 0, output_dir: str | None = None,
                                   clear: bool = True) -> dict[tuple[str, str], Any]:
@@ -154,7 +176,7 @@ class ObservationVisualizationWrapper(Wrapper):
             if summary_writer is not None:
                 summary_writer.add_figure(f"{OBSERVATION_FIGURE_TAG}/{step_key}/{name}", fig, global_step=global_step)
         if clear:
-            self._buffers.clear()
+            self.clear_observations()
         return figures
 
 
@@ -168,24 +190,44 @@ def observation_visualization_wrappers(env: Any) -> list[ObservationVisualizatio
     return found
 
 
+def figure_to_rgb(figure: Any) -> np.ndarray:
+    """Draw a matplotlib figure with the Agg renderer into a ``uint8`` RGB array ``(height, width, 3)`` (its size in
+    inches times its dpi); a pyplot figure is closed afterwards."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    canvas.draw()
+    rgb = np.array(canvas.buffer_rgba())[..., :3]
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close(figure)  # a pyplot figure; a bare Figure is not registered there
+    return rgb
+
+
 def write_observation_figures_of(env: Any, summary_writers: list[Any], global_step: int) -> int:
-    """Write the figures of every :class:`ObservationVisualizationWrapper` in ``env``'s stack to TensorBoard (IMAGES,
+    """Write the pictures of every :class:`ObservationVisualizationWrapper` in ``env``'s stack to TensorBoard (IMAGES,
     tags ``observation_visualization/<step_key>/<name>``) and clear their buffers; called by the rollout runners
     at the end of a rollout.
 
     :param env: the env (wrapper stack) of the run.
-    :param summary_writers: writers; those with ``add_figure`` (Maze's ``LogStatsWriterTensorboard``, torch's
-        ``SummaryWriter``) receive the figures.
-    :param global_step: the log step of the figures.
-    :return: the number of figures written (per writer).
+    :param summary_writers: statistics writers (:meth:`~maze.core.log_stats.log_stats.LogStatsWriter.write_image`;
+        Maze's ``LogStatsWriterTensorboard`` writes IMAGES) or other writers with ``add_image(tag, image,
+        global_step, dataformats="HWC")`` (torch's ``SummaryWriter``).
+    :param global_step: the log step of the pictures.
+    :return: the number of pictures written (per writer).
     """
-    writers = [w for w in summary_writers if callable(getattr(w, "add_figure", None))]
+    writers = [w for w in summary_writers if (writes_images(w) if isinstance(w, LogStatsWriter)
+                                              else callable(getattr(w, "add_image", None)))]
     count = 0
     for wrapper in observation_visualization_wrappers(env):
-        figures = wrapper.plot_observation_figures() if writers else {}
-        for (step_key, name), fig in figures.items():
-            for writer in writers:
-                writer.add_figure(f"{OBSERVATION_FIGURE_TAG}/{step_key}/{name}", fig, global_step=global_step)
-        count += len(figures)
-        wrapper._buffers.clear()
+        if not writers:  # nothing takes pictures (e.g. console only): skip drawing them
+            wrapper.clear_observations()
+            continue
+        images = wrapper.take_observation_images()
+        for writer in writers:
+            for tag, image in images.items():
+                if isinstance(writer, LogStatsWriter):
+                    writer.write_image(tag, image, global_step)
+                else:
+                    writer.add_image(tag, image, global_step=global_step, dataformats="HWC")
+        count += len(images)
     return count

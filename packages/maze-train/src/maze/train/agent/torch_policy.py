@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -116,6 +117,9 @@ class TorchPolicy(TorchModel, Policy):
         self.distribution_mapper = distribution_mapper
         self.substeps_with_separate_agent_nets = set(substeps_with_separate_agent_nets or [])
         self._single_key = next(iter(self.networks)) if len(self.networks) == 1 else None
+        #: network key -> (its mapper, the mapper's action heads in action-space order or None); rebuilt when the
+        #: mapper is replaced
+        self._heads_of: dict[Any, tuple[Any, list[str] | None]] = {}
         self.to(device)
 
     # ------------------------------------------------------------------ TorchModel
@@ -142,7 +146,7 @@ class TorchPolicy(TorchModel, Policy):
 
     def _mapper(self, key: Any) -> Any:
         mapper = self.distribution_mapper
-        if isinstance(mapper, Mapping):
+        if isinstance(mapper, collections.abc.Mapping):  # (the typing alias' isinstance is slow: once per forward)
             step_key = key[0] if isinstance(key, tuple) else key
             return mapper[step_key]
         return mapper
@@ -160,8 +164,12 @@ class TorchPolicy(TorchModel, Policy):
         key = self.network_key(actor_id)
         out = self.networks[key](observation)
         mapper = self._mapper(key)
-        heads = getattr(mapper, "action_space", None)
-        head_names = list(heads.spaces) if heads is not None and hasattr(heads, "spaces") else None
+        cached = self._heads_of.get(key)
+        if cached is None or cached[0] is not mapper:
+            heads = getattr(mapper, "action_space", None)
+            cached = (mapper, list(heads.spaces) if heads is not None and hasattr(heads, "spaces") else None)
+            self._heads_of[key] = cached
+        head_names = cached[1]
         if head_names is not None:
             logits = {k: out[k] for k in head_names if k in out}
             extra = {k: v for k, v in out.items() if k not in logits}

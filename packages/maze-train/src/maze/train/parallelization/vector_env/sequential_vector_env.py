@@ -8,11 +8,15 @@ import numpy as np
 
 from maze.core.env.structured_env import ActorID
 from maze.train.parallelization.vector_env.vector_env import (
+    ActorBatch,
     EnvFactory,
+    GroupedActions,
     StructuredVectorEnv,
     VectorEnvError,
-    split_actions,
-    stack_observations,
+    VectorStep,
+    group_by_actor,
+    per_env_actions,
+    stack_groups,
     step_with_auto_reset,
 )
 
@@ -37,16 +41,19 @@ class SequentialVectorEnv(StructuredVectorEnv):
         self._terminated = np.zeros(self.n_envs, dtype=bool)
         self._truncated = np.zeros(self.n_envs, dtype=bool)
         self._obs: list[dict[str, Any]] = [None] * self.n_envs  # type: ignore[list-item]
+        self._all_envs = np.arange(self.n_envs)
+        self._groups = group_by_actor(self._actor_ids, self._all_envs)
 
-    def reset(self) -> dict[str, np.ndarray]:
+    def reset_groups(self) -> list[ActorBatch]:
         seeds = self._take_seeds()
         for i, env in enumerate(self.envs):
             self._obs[i], _ = env.reset(seed=seeds[i])
             self._actor_ids[i] = env.actor_id()
-        return stack_observations(self._obs)
+        self._groups = group_by_actor(self._actor_ids, self._all_envs)
+        return stack_groups(self._obs, self._groups)
 
-    def step(self, actions: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, list[dict]]:
-        per_env = split_actions(actions, self.n_envs)
+    def step_groups(self, actions: GroupedActions) -> VectorStep:
+        per_env = per_env_actions(actions, self._groups, self.n_envs)
         infos: list[dict] = []
         rewards, terminated, truncated = self._rewards, self._terminated, self._truncated
         for i, env in enumerate(self.envs):
@@ -57,7 +64,8 @@ class SequentialVectorEnv(StructuredVectorEnv):
             self._obs[i] = obs
             self._actor_ids[i] = env.actor_id()
             infos.append(info)
-        return stack_observations(self._obs), rewards.copy(), terminated.copy(), truncated.copy(), infos
+        self._groups = group_by_actor(self._actor_ids, self._all_envs)
+        return stack_groups(self._obs, self._groups), rewards.copy(), terminated.copy(), truncated.copy(), infos
 
     def close(self) -> None:
         for env in self.envs:
@@ -74,3 +82,9 @@ class SequentialVectorEnv(StructuredVectorEnv):
     @property
     def agent_counts_dict(self) -> dict:
         return self.envs[0].agent_counts_dict
+
+    def call_env(self, index: int, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call the method ``name`` of env ``index`` (in this process) and return the result."""
+        if not 0 <= index < self.n_envs:
+            raise IndexError(f"env index {index} out of range for {self.n_envs} envs")
+        return getattr(self.envs[index], name)(*args, **kwargs)

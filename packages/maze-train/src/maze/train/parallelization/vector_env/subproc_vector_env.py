@@ -1,25 +1,32 @@
 """Envs in worker processes (the ``local`` run mode).
 
-Each worker owns one env and talks to the main process over a pipe. Every fault of a worker surfaces as one
-:class:`VectorEnvWorkerError` naming the env index, the worker's pid and the command it was serving:
+Each worker owns one env (the default) or, with ``n_workers``, a contiguous chunk of the envs, which it creates and
+steps in order; it talks to the main process over a pipe, one message per worker and command: a step sends the actions
+of all the worker's envs in one message and gets their results (rewards, flags, infos, acting actors, the pickled rest
+of the observations) in one reply. Every fault of a worker surfaces as one :class:`VectorEnvWorkerError` naming the
+env index, the worker's pid and the command it was serving:
 
-* an env that raises: the worker sends its formatted traceback back, which the error carries;
+* an env that raises: the worker sends its formatted traceback back, which the error carries, and names the env (of
+  its chunk) that raised: ``env 1 (worker pid 4242) raised during step`` with one env per worker, ``env 3 (worker 1,
+  pid 4242) raised during step`` with several;
 * a worker that dies (killed, segfault, ``os._exit``): its liveness is polled while waiting, and a broken pipe
   (``EOFError``, ``ConnectionResetError``, ``BrokenPipeError``) is never raised bare: the process is joined
   briefly and its exit code (with the signal's name) goes into the error, e.g.
-  ``env worker 1 (pid 4242) died with exit code -9 (SIGKILL) during step``.
+  ``env worker 1 (pid 4242) died with exit code -9 (SIGKILL) during step`` (a worker of several envs names them:
+  ``env worker 1 (pid 4242, envs 2-3) died ...``).
 
 The main process never hangs on a dead worker; after a fault all workers are terminated.
 
 Observations and actions travel through shared memory (``shared_memory=True``, the default), as observations do
 in gymnasium's ``AsyncVectorEnv``: the main process allocates one ``(n_envs, *shape)`` array per (sub-step key,
-key) of every sub-step's observation and action space (:class:`SharedSpaceMemory`). Each worker writes its env's
-observation into its row in place and the main process copies the batch out; the main process writes the batched
-actions in place and each worker takes its row — instead of pickling them through the pipes per step. Observation
-values are cast to the space's dtype (``same_kind``); an observation whose shape or keys differ from its space is an
-error of its env (raised in the worker, carried by :class:`VectorEnvWorkerError`). Keys whose space has no fixed
-shape and numeric dtype (e.g. ``Text``, nested ``Dict``/``Tuple``), and actions of another dtype than their space's,
-stay pickled; so do rewards, flags, infos and the final observations in the infos at episode ends (small, or rare).
+key) of every sub-step's observation and action space (:class:`SharedSpaceMemory`), its rows indexed by the env
+index. Each worker writes its envs' observations into their rows in place and the main process copies the batch
+out; the main process writes the batched actions in place and each worker takes its envs' rows — instead of
+pickling them through the pipes per step. Observation values are cast to the space's dtype (``same_kind``); an
+observation whose shape or keys differ from its space is an error of its env (raised in the worker, carried by
+:class:`VectorEnvWorkerError`). Keys whose space has no fixed shape and numeric dtype (e.g. ``Text``, nested
+``Dict``/``Tuple``), and actions of another dtype than their space's, stay pickled; so do rewards, flags, infos and
+the final observations in the infos at episode ends (small, or rare).
 The memory is released on :meth:`SubprocVectorEnv.close` and after a worker fault.
 """
 
@@ -42,11 +49,17 @@ import numpy as np
 
 from maze.core.env.structured_env import ActorID, StepKeyType
 from maze.train.parallelization.vector_env.vector_env import (
+    ActorBatch,
     EnvFactory,
+    GroupedActions,
     StructuredVectorEnv,
     VectorEnvError,
+    VectorStep,
     batched_action_arrays,
-    split_actions,
+    check_grouped_actions,
+    group_by_actor,
+    per_env_actions,
+    stack_groups,
     stack_observations,
     step_with_auto_reset,
 )
@@ -64,17 +77,35 @@ class VectorEnvWorkerError(VectorEnvError):
     env's traceback) or the process died (the message names its pid and exit code).
 
     :param message: the description.
-    :param env_index: index of the env (and worker).
+    :param env_index: index of the env that raised; for a dead worker (or a fault of the worker itself), its first
+        env.
     :param pid: the worker's process id.
     :param exitcode: the exit code of a dead worker (negative: killed by that signal), else ``None``.
+    :param worker_index: index of the worker (``None``: ``env_index``, as with one worker per env).
+    :param env_indices: the envs of the worker (``None``: ``(env_index,)``).
     """
 
-    def __init__(self, message: str, env_index: int, pid: int | None, exitcode: int | None = None) -> None:
+    def __init__(self, message: str, env_index: int, pid: int | None, exitcode: int | None = None,
+                 worker_index: int | None = None, env_indices: Sequence[int] | None = None) -> None:
         super().__init__(message)
         self.env_index, self.pid, self.exitcode = env_index, pid, exitcode
+        self.worker_index = env_index if worker_index is None else worker_index
+        self.env_indices = (env_index,) if env_indices is None else tuple(env_indices)
 
     def __reduce__(self) -> tuple:
-        return type(self), (str(self), self.env_index, self.pid, self.exitcode)
+        return type(self), (str(self), self.env_index, self.pid, self.exitcode, self.worker_index, self.env_indices)
+
+
+def split_envs(n_envs: int, n_workers: int) -> list[range]:
+    """The env indices of each worker: ``n_workers`` contiguous chunks whose sizes differ by at most one (the first
+    ones are larger), e.g. ``[range(0, 2), range(2, 3)]`` for 3 envs over 2 workers."""
+    size, extra = divmod(n_envs, n_workers)
+    chunks, start = [], 0
+    for w in range(n_workers):
+        stop = start + size + (w < extra)
+        chunks.append(range(start, stop))
+        start = stop
+    return chunks
 
 
 def describe_exit_code(exitcode: int) -> str:
@@ -201,29 +232,37 @@ class SharedSpaceMemory:
                              f"space (it has {sorted(observation)})")
         return rest
 
-    def read_batch(self, step_key: StepKeyType) -> dict[str, np.ndarray]:
-        """Copies of the batched arrays of sub-step ``step_key`` (every env acts in it)."""
-        return {key: array.copy() for key, array in self.arrays.get(step_key, {}).items()}
+    def read_batch(self, step_key: StepKeyType, env_indices: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Copies of the batched arrays of sub-step ``step_key``: all rows, or those of ``env_indices``."""
+        arrays = self.arrays.get(step_key, {})
+        if env_indices is None:
+            return {key: array.copy() for key, array in arrays.items()}
+        return {key: array[env_indices] for key, array in arrays.items()}  # fancy indexing copies
 
     def read_env(self, step_key: StepKeyType, env_index: int) -> dict[str, np.ndarray]:
         """Copies of env ``env_index``'s values of sub-step ``step_key``."""
         return {key: array[env_index].copy() for key, array in self.arrays.get(step_key, {}).items()}
 
-    def write_batch(self, step_key: StepKeyType, items: Sequence[tuple[str, np.ndarray]]
-                    ) -> tuple[tuple[str, ...], list[tuple[str, np.ndarray]]]:
-        """Write batched values (leading ``n_envs`` axis) of sub-step ``step_key`` (actions, in the main process).
+    def write_batch(self, step_key: StepKeyType, items: Sequence[tuple[str, np.ndarray]],
+                    env_indices: np.ndarray | None = None) -> tuple[tuple[str, ...], list[tuple[str, np.ndarray]]]:
+        """Write batched values of sub-step ``step_key`` (actions, in the main process).
 
-        :param items: ``(key, batched array)`` pairs.
+        :param items: ``(key, batched array)`` pairs, one row per env (or per entry of ``env_indices``).
+        :param env_indices: the rows to write (``None``: all envs).
         :return: the keys written, and the items left to pickle (keys without an array, other dtypes or shapes).
         """
         arrays = self.arrays.get(step_key, {})
         written, rest = [], []
         for key, value in items:
             target = arrays.get(key)
-            if target is None or value.dtype != target.dtype or value.shape != target.shape:
+            rows = target.shape[0] if env_indices is None or target is None else len(env_indices)
+            if target is None or value.dtype != target.dtype or value.shape != (rows, *target.shape[1:]):
                 rest.append((key, value))
                 continue
-            target[...] = value
+            if env_indices is None:
+                target[...] = value
+            else:
+                target[env_indices] = value
             written.append(key)
         return tuple(written), rest
 
@@ -254,66 +293,106 @@ class SharedSpaceMemory:
                 pass
 
 
-def _worker(remote: Connection, parent_remote: Connection, pickled_factory: bytes) -> None:
-    """Worker loop: create the env, then serve ``attach``/``step``/``reset``/``call``/``close`` commands."""
+def _worker(remote: Connection, parent_remote: Connection, pickled_factories: Sequence[bytes],
+            env_indices: Sequence[int]) -> None:
+    """Worker loop: create the envs of ``env_indices`` (in order), then serve ``attach``/``step``/``reset``/``call``/
+    ``close`` commands for all of them (one message per command, one reply with a result per env).
+
+    A failure is replied as ``("error", (env index, traceback))``; the env index is that of the env being served
+    when it happened, ``None`` for a fault of the worker itself (e.g. a reply that cannot be pickled).
+    """
     parent_remote.close()
-    env = None
+    envs: list[Any] = []
     memory: SharedSpaceMemory | None = None  # observations
     action_memory: SharedSpaceMemory | None = None
-    env_index = 0
+    current: int | None = None  # the env being served (named in errors)
     try:
-        env = cloudpickle.loads(pickled_factory)()
+        for i, pickled in zip(env_indices, pickled_factories):
+            current = i
+            envs.append(cloudpickle.loads(pickled)())
+        current = None
+        env = envs[0]
         remote.send(("ok", (env.action_spaces_dict, env.observation_spaces_dict, env.agent_counts_dict)))
     except BaseException:  # noqa: BLE001 - reported to the main process
-        remote.send(("error", traceback.format_exc()))
+        remote.send(("error", (current, traceback.format_exc())))
         remote.close()
         return
+    served = tuple(zip(env_indices, envs))
     while True:
         try:
             cmd, data = remote.recv()
         except (EOFError, OSError, KeyboardInterrupt):  # the main process is gone or interrupted
             break
+        current = None
         try:
-            if cmd == "step":
-                shared_keys, action = data  # keys of the action in shared memory, the pickled rest
-                if shared_keys:
-                    shared = action_memory.take_env(env.actor_id().step_key, env_index, shared_keys)  # type: ignore[union-attr]
-                    action = shared if action is None else {**shared, **action}
-                obs, rew, term, trunc, info = step_with_auto_reset(env, action)
-                actor_id = env.actor_id()
-                if memory is not None:  # the shared keys go into shared memory, the rest (if any) is pickled
-                    obs = memory.write(actor_id.step_key, env_index, obs)
-                remote.send(("ok", (obs, float(rew), bool(term), bool(trunc), info, actor_id)))
-            elif cmd == "reset":
-                obs, _ = env.reset(seed=data)
-                actor_id = env.actor_id()
-                if memory is not None:
-                    obs = memory.write(actor_id.step_key, env_index, obs)
-                remote.send(("ok", (obs, actor_id)))
+            if cmd == "step":  # per env: the keys of its action in shared memory, the pickled rest
+                replies = []
+                for (i, env), (shared_keys, action) in zip(served, data):
+                    current = i
+                    if shared_keys:
+                        shared = action_memory.take_env(env.actor_id().step_key, i, shared_keys)  # type: ignore[union-attr]
+                        action = shared if action is None else {**shared, **action}
+                    obs, rew, term, trunc, info = step_with_auto_reset(env, action)
+                    actor_id = env.actor_id()
+                    if memory is not None:  # the shared keys go into shared memory, the rest (if any) is pickled
+                        obs = memory.write(actor_id.step_key, i, obs)
+                    replies.append((obs, float(rew), bool(term), bool(trunc), info, actor_id))
+                current = None
+                remote.send(("ok", replies))
+            elif cmd == "reset":  # per env: its seed
+                replies = []
+                for (i, env), seed in zip(served, data):
+                    current = i
+                    obs, _ = env.reset(seed=seed)
+                    actor_id = env.actor_id()
+                    if memory is not None:
+                        obs = memory.write(actor_id.step_key, i, obs)
+                    replies.append((obs, actor_id))
+                current = None
+                remote.send(("ok", replies))
             elif cmd == "attach":
-                env_index, layout, action_layout = data
+                layout, action_layout = data
                 memory = SharedSpaceMemory.attach(layout) if layout is not None else None
                 action_memory = SharedSpaceMemory.attach(action_layout) if action_layout is not None else None
                 remote.send(("ok", None))
-            elif cmd == "call":
-                name, args, kwargs = data
-                remote.send(("ok", getattr(env, name)(*args, **kwargs)))
+            elif cmd == "call":  # one env of the chunk (its position), or all (None: a list of results)
+                position, name, args, kwargs = data
+                if position is None:
+                    results = []
+                    for i, env in served:
+                        current = i
+                        results.append(getattr(env, name)(*args, **kwargs))
+                else:
+                    current, env = served[position]
+                    results = getattr(env, name)(*args, **kwargs)
+                current = None
+                remote.send(("ok", results))
             elif cmd == "close":
-                env.close()
+                failure = None
+                for i, env in served:
+                    try:
+                        env.close()
+                    except BaseException:  # noqa: BLE001 - the other envs are still closed
+                        failure = failure or (i, traceback.format_exc())
                 for shared_memory in (memory, action_memory):
                     if shared_memory is not None:
                         shared_memory.close()
-                remote.send(("ok", None))
+                remote.send(("ok", None) if failure is None else ("error", failure))
                 break
             else:
                 raise ValueError(f"unknown worker command {cmd!r}")
         except BaseException:  # noqa: BLE001 - reported to the main process
-            remote.send(("error", traceback.format_exc()))
+            remote.send(("error", (current, traceback.format_exc())))
     remote.close()
 
 
 class SubprocVectorEnv(StructuredVectorEnv):
-    """Vector env with one worker process per env.
+    """Vector env whose envs live in worker processes: one per env, or ``n_workers`` of them stepping contiguous
+    chunks of the envs.
+
+    Several envs per worker trade parallelism for fewer messages (one pipe round trip per worker and step instead
+    of one per env): worth it when the envs' steps are cheap compared with the inter-process communication, or when
+    there are more envs than cores.
 
     :param env_factories: one picklable (cloudpickle) callable per env returning a MazeEnv.
     :param logging_prefix: statistics prefix (``"train"``/``"eval"``).
@@ -321,18 +400,30 @@ class SubprocVectorEnv(StructuredVectorEnv):
         pickling of the main module), else ``spawn``.
     :param shared_memory: move observations and actions through shared memory (see the module docstring);
         ``False`` pickles them through the pipes.
+    :param n_workers: number of worker processes (``None``: one per env). The envs are split into ``n_workers``
+        contiguous chunks whose sizes differ by at most one (:func:`split_envs`); each worker creates and steps the
+        envs of its chunk in order. Seeds, results and :meth:`call` stay per env, in env order.
     """
 
     def __init__(self, env_factories: Sequence[EnvFactory], logging_prefix: str | None = None,
-                 start_method: str | None = None, shared_memory: bool = True) -> None:
+                 start_method: str | None = None, shared_memory: bool = True, n_workers: int | None = None) -> None:
         super().__init__(len(env_factories), logging_prefix)
+        if n_workers is None:
+            n_workers = self.n_envs
+        elif isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) or not 1 <= n_workers <= self.n_envs:
+            raise ValueError(f"n_workers={n_workers!r} is invalid: expected an integer between 1 and the number of envs "
+                             f"({self.n_envs}), or None for one worker per env")
         if start_method is None:
             start_method = "fork" if sys.platform.startswith("linux") else "spawn"
         ctx = mp.get_context(start_method)
         self._closed = False
+        #: the env indices of each worker (contiguous, in order)
+        self.worker_envs = split_envs(self.n_envs, int(n_workers))
+        #: per env: its worker and its position in the worker's chunk
+        self._env_workers = [(w, position) for w, chunk in enumerate(self.worker_envs) for position in range(len(chunk))]
         self.remotes: list[Connection] = []
-        self.processes: list[Any] = []
-        self._commands = ["start-up"] * len(env_factories)  # what each worker is serving (for errors)
+        self.processes: list[Any] = []  # one per worker
+        self._commands = ["start-up"] * len(self.worker_envs)  # what each worker is serving (for errors)
         #: the shared observation and action arrays (``None``: they are pickled)
         self.memory: SharedSpaceMemory | None = None
         self.action_memory: SharedSpaceMemory | None = None
@@ -340,9 +431,10 @@ class SubprocVectorEnv(StructuredVectorEnv):
             # workers that attach register the segment with the resource tracker: they must share this process's
             # tracker (started before they are), or theirs would unlink the segment when they exit
             resource_tracker.ensure_running()
-        for factory in env_factories:
+        for chunk in self.worker_envs:
             remote, work_remote = ctx.Pipe()
-            process = ctx.Process(target=_worker, args=(work_remote, remote, cloudpickle.dumps(factory)), daemon=True)
+            pickled = [cloudpickle.dumps(env_factories[i]) for i in chunk]
+            process = ctx.Process(target=_worker, args=(work_remote, remote, pickled, list(chunk)), daemon=True)
             process.start()
             work_remote.close()
             self.remotes.append(remote)
@@ -354,9 +446,11 @@ class SubprocVectorEnv(StructuredVectorEnv):
                 poller = select.poll()
                 poller.register(remote.fileno(), select.POLLIN)  # POLLHUP/POLLERR are always reported
                 self._pollers.append(poller)
-        spaces = [self._receive(i) for i in range(self.n_envs)]
-        self._action_spaces_dict, self._observation_spaces_dict, self._agent_counts_dict = spaces[0]
+        spaces = [self._receive(w) for w in range(len(self.worker_envs))]
+        self._action_spaces_dict, self._observation_spaces_dict, self._agent_counts_dict = spaces[0]  # of env 0
         self._actor_ids = [ActorID(0, 0)] * self.n_envs
+        self._all_envs = np.arange(self.n_envs)
+        self._groups = group_by_actor(self._actor_ids, self._all_envs)
         if shared_memory:
             try:
                 self.memory = SharedSpaceMemory.create(self._observation_spaces_dict, self.n_envs)
@@ -366,53 +460,77 @@ class SubprocVectorEnv(StructuredVectorEnv):
                 raise
             layouts = tuple(m.layout if m is not None else None for m in (self.memory, self.action_memory))
             if layouts != (None, None):
-                for i in range(self.n_envs):
-                    self._send(i, ("attach", (i, *layouts)))
-                for i in range(self.n_envs):
-                    self._receive(i)
+                for w in range(len(self.worker_envs)):
+                    self._send(w, ("attach", layouts))
+                for w in range(len(self.worker_envs)):
+                    self._receive(w)
+
+    @property
+    def n_workers(self) -> int:
+        """Number of worker processes."""
+        return len(self.worker_envs)
 
     # ------------------------------------------------------------------ IPC
-    def _wait_readable(self, i: int) -> bool:
-        """Wait up to :data:`_POLL_SECONDS` for a message (or the end) of pipe ``i``; ``True`` when readable."""
+    def _wait_readable(self, w: int) -> bool:
+        """Wait up to :data:`_POLL_SECONDS` for a message (or the end) of pipe ``w``; ``True`` when readable."""
         if self._pollers is None:
-            return self.remotes[i].poll(_POLL_SECONDS)
+            return self.remotes[w].poll(_POLL_SECONDS)
         # one ``poll`` syscall on a poller made once (``Connection.poll`` builds a selector per call: hot path)
-        return bool(self._pollers[i].poll(_POLL_MS))
+        return bool(self._pollers[w].poll(_POLL_MS))
 
-    def _receive(self, i: int) -> Any:
-        remote, process = self.remotes[i], self.processes[i]
+    def _receive(self, w: int) -> Any:
+        """The reply of worker ``w`` (a list with one entry per env of its chunk for per-env commands)."""
+        remote, process = self.remotes[w], self.processes[w]
         try:
-            while not self._wait_readable(i):
+            while not self._wait_readable(w):
                 if not process.is_alive():
-                    raise self._died(i)
+                    raise self._died(w)
             status, payload = remote.recv()
         except _PIPE_ERRORS:
-            raise self._died(i) from None
+            raise self._died(w) from None
         if status == "error":
             self._abort()
-            raise VectorEnvWorkerError(f"env {i} (worker pid {process.pid}) raised during {self._commands[i]}:\n{payload}",
-                                       i, process.pid)
+            env_index, trace = payload
+            if env_index is None:  # a fault of the worker, not of one of its envs
+                raise self._error(w, f"{self._worker_name(w)} raised during {self._commands[w]}:\n{trace}")
+            where = f"worker pid {process.pid}" if self._one_env_per_worker() else f"worker {w}, pid {process.pid}"
+            raise self._error(w, f"env {env_index} ({where}) raised during {self._commands[w]}:\n{trace}", env_index)
         return payload
 
-    def _send(self, i: int, message: tuple) -> None:
-        self._commands[i] = message[0] if message[0] != "call" else f"call of {message[1][0]!r}"
+    def _send(self, w: int, message: tuple) -> None:
+        self._commands[w] = message[0] if message[0] != "call" else f"call of {message[1][1]!r}"
         try:
-            self.remotes[i].send(message)
+            self.remotes[w].send(message)
         except _PIPE_ERRORS:
-            raise self._died(i) from None
+            raise self._died(w) from None
 
-    def _died(self, i: int) -> VectorEnvWorkerError:
-        """The error for worker ``i`` whose pipe broke or which is no longer alive; all workers are stopped."""
-        process = self.processes[i]
+    def _one_env_per_worker(self) -> bool:
+        return len(self.worker_envs) == self.n_envs
+
+    def _worker_name(self, w: int) -> str:
+        """``env worker 1 (pid 4242)``, naming its envs when workers have several: ``(pid 4242, envs 2-3)``."""
+        pid, chunk = self.processes[w].pid, self.worker_envs[w]
+        if self._one_env_per_worker():
+            return f"env worker {w} (pid {pid})"
+        envs = f"env {chunk[0]}" if len(chunk) == 1 else f"envs {chunk[0]}-{chunk[-1]}"
+        return f"env worker {w} (pid {pid}, {envs})"
+
+    def _error(self, w: int, message: str, env_index: int | None = None, exitcode: int | None = None
+               ) -> VectorEnvWorkerError:
+        chunk = self.worker_envs[w]
+        return VectorEnvWorkerError(message, chunk[0] if env_index is None else env_index, self.processes[w].pid,
+                                    exitcode, worker_index=w, env_indices=tuple(chunk))
+
+    def _died(self, w: int) -> VectorEnvWorkerError:
+        """The error for worker ``w`` whose pipe broke or which is no longer alive; all workers are stopped."""
+        process = self.processes[w]
         process.join(timeout=_JOIN_SECONDS)
         exitcode = process.exitcode
         self._abort()
         if exitcode is None:  # the pipe broke, yet the process lived on (it is terminated now)
-            return VectorEnvWorkerError(f"env worker {i} (pid {process.pid}) lost its pipe during {self._commands[i]} "
-                                        f"while still running", i, process.pid)
-        return VectorEnvWorkerError(
-            f"env worker {i} (pid {process.pid}) died with {describe_exit_code(exitcode)} during {self._commands[i]}",
-            i, process.pid, exitcode)
+            return self._error(w, f"{self._worker_name(w)} lost its pipe during {self._commands[w]} while still running")
+        return self._error(w, f"{self._worker_name(w)} died with {describe_exit_code(exitcode)} during "
+                              f"{self._commands[w]}", exitcode=exitcode)
 
     def _abort(self) -> None:
         """Terminate all workers after a failure (their state is undefined)."""
@@ -431,66 +549,78 @@ class SubprocVectorEnv(StructuredVectorEnv):
             if memory is not None:
                 memory.close()
 
-    def _action_messages(self, actions: dict[str, Any]) -> list[tuple[tuple[str, ...], dict[str, Any] | None]]:
+    def _action_messages(self, actions: GroupedActions) -> list[tuple[tuple[str, ...], dict[str, Any] | None]]:
         """Per env: the action keys written to shared memory and the pickled rest of its action."""
         memory = self.action_memory
-        step_key = self._actor_ids[0].step_key
-        if memory is None or any(aid.step_key != step_key for aid in self._actor_ids):
-            return [((), action) for action in split_actions(actions, self.n_envs)]
-        shared, rest = memory.write_batch(step_key, batched_action_arrays(actions, self.n_envs))
-        if not rest:
-            return [(shared, None)] * self.n_envs
-        return [(shared, {k: v[i] for k, v in rest}) for i in range(self.n_envs)]
+        if memory is None:
+            return [((), action) for action in per_env_actions(actions, self._groups, self.n_envs)]
+        check_grouped_actions(actions, self._groups)
+        messages: list[tuple[tuple[str, ...], dict[str, Any] | None]] = [None] * self.n_envs  # type: ignore[list-item]
+        for aid, idx in self._groups:
+            rows = None if len(idx) == self.n_envs else idx
+            items = batched_action_arrays(actions[aid], len(idx), None if rows is None else aid)
+            shared, rest = memory.write_batch(aid.step_key, items, rows)
+            for row, i in enumerate(idx):
+                messages[i] = (shared, {k: v[row] for k, v in rest} if rest else None)
+        return messages
 
-    def _batch_observations(self, received: list[Any]) -> dict[str, np.ndarray]:
-        """The batched observation of the current actors from shared memory and the pickled keys ``received``."""
+    def _group_observations(self, received: list[Any]) -> list[ActorBatch]:
+        """The observations per acting actor, from shared memory and the pickled keys ``received``."""
+        self._groups = group_by_actor(self._actor_ids, self._all_envs)
         memory = self.memory
         if memory is None:
-            return stack_observations(received)
-        step_key = self._actor_ids[0].step_key
-        if all(aid.step_key == step_key for aid in self._actor_ids) and all(r is None for r in received):
-            return memory.read_batch(step_key)  # the common case: one copy per key
-        per_env = []
-        for i, rest in enumerate(received):
-            obs = memory.read_env(self._actor_ids[i].step_key, i)
-            if rest:
-                obs.update(rest)
-            per_env.append(obs)
-        return stack_observations(per_env)
+            return stack_groups(received, self._groups)
+        batches = []
+        for aid, idx in self._groups:
+            if all(received[i] is None for i in idx):  # the common case: one copy per key
+                batches.append(ActorBatch(aid, idx, memory.read_batch(aid.step_key, None if len(idx) == self.n_envs else idx)))
+                continue
+            per_env = []
+            for i in idx:
+                obs = memory.read_env(aid.step_key, int(i))
+                if received[i]:
+                    obs.update(received[i])
+                per_env.append(obs)
+            batches.append(ActorBatch(aid, idx, stack_observations(per_env)))
+        return batches
 
     # ------------------------------------------------------------------ API
-    def reset(self) -> dict[str, np.ndarray]:
+    def reset_groups(self) -> list[ActorBatch]:
         self._check_open()
         seeds = self._take_seeds()
-        for i, seed in enumerate(seeds):
-            self._send(i, ("reset", seed))
+        for w, chunk in enumerate(self.worker_envs):
+            self._send(w, ("reset", seeds[chunk.start:chunk.stop]))
         obs_list = []
-        for i in range(self.n_envs):
-            obs, actor_id = self._receive(i)
-            obs_list.append(obs)
-            self._actor_ids[i] = actor_id
-        return self._batch_observations(obs_list)
+        for w in range(len(self.worker_envs)):
+            for obs, actor_id in self._receive(w):
+                self._actor_ids[len(obs_list)] = actor_id
+                obs_list.append(obs)
+        return self._group_observations(obs_list)
 
-    def step(self, actions: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, list[dict]]:
+    def step_groups(self, actions: GroupedActions) -> VectorStep:
         self._check_open()
-        for i, message in enumerate(self._action_messages(actions)):
-            self._send(i, ("step", message))
+        messages = self._action_messages(actions)
+        for w, chunk in enumerate(self.worker_envs):
+            self._send(w, ("step", messages[chunk.start:chunk.stop]))
         obs_list, infos = [], []
         rewards = np.empty(self.n_envs, dtype=np.float64)
         terminated = np.empty(self.n_envs, dtype=bool)
         truncated = np.empty(self.n_envs, dtype=bool)
-        for i in range(self.n_envs):
-            obs, rewards[i], terminated[i], truncated[i], info, self._actor_ids[i] = self._receive(i)
-            obs_list.append(obs)
-            infos.append(info)
-        return self._batch_observations(obs_list), rewards, terminated, truncated, infos
+        i = 0
+        for w in range(len(self.worker_envs)):  # the chunks are contiguous: the replies come in env order
+            for obs, rewards[i], terminated[i], truncated[i], info, actor_id in self._receive(w):
+                self._actor_ids[i] = actor_id
+                obs_list.append(obs)
+                infos.append(info)
+                i += 1
+        return self._group_observations(obs_list), rewards, terminated, truncated, infos
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> list[Any]:
-        """Call a method on every env and return the results (e.g. to fetch statistics)."""
+        """Call a method on every env and return the results in env order (e.g. to fetch statistics)."""
         self._check_open()
-        for i in range(self.n_envs):
-            self._send(i, ("call", (name, args, kwargs)))
-        return [self._receive(i) for i in range(self.n_envs)]
+        for w in range(len(self.worker_envs)):
+            self._send(w, ("call", (None, name, args, kwargs)))
+        return [result for w in range(len(self.worker_envs)) for result in self._receive(w)]
 
     def close(self) -> None:
         if self._closed:
@@ -500,15 +630,15 @@ class SubprocVectorEnv(StructuredVectorEnv):
                 remote.send(("close", None))
             except _PIPE_ERRORS:
                 pass
-        for i, remote in enumerate(self.remotes):
+        for w, remote in enumerate(self.remotes):
             try:
                 if remote.poll(2.0):
                     remote.recv()
             except _PIPE_ERRORS:
                 pass
-            self.processes[i].join(timeout=2.0)
-            if self.processes[i].is_alive():
-                self.processes[i].terminate()
+            self.processes[w].join(timeout=2.0)
+            if self.processes[w].is_alive():
+                self.processes[w].terminate()
         self._closed = True
         self._release_memory()
 
@@ -533,3 +663,13 @@ class SubprocVectorEnv(StructuredVectorEnv):
     @property
     def agent_counts_dict(self) -> dict:
         return self._agent_counts_dict
+
+    def call_env(self, index: int, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call the method ``name`` of env ``index`` in its worker process and return the (pickled) result; a failure
+        raises :class:`VectorEnvWorkerError` with the worker's traceback."""
+        self._check_open()
+        if not 0 <= index < self.n_envs:
+            raise IndexError(f"env index {index} out of range for {self.n_envs} envs")
+        w, position = self._env_workers[index]
+        self._send(w, ("call", (position, name, args, kwargs)))
+        return self._receive(w)

@@ -9,15 +9,19 @@ Conventions (gymnasium's vector API, extended for structured envs):
   episode, and ``infos[i]["final_observation"]`` (plus ``"final_actor_id"``) the last observation of the
   finished one, which trainers need to bootstrap truncated episodes; ``infos[i]["episode_stats"]`` holds the
   finished episode's statistics when the env is wrapped in a ``LogStatsWrapper``.
-* :class:`StructuredVectorEnv` adds ``actor_id()``: all envs of a structured vector env act in lock-step,
-  i.e. the same sub-step key is active in every env (true for envs whose sub-step sequence does not
-  depend on the state, e.g. Cutting-2D's select-piece → cut cycle). A mismatch raises an error.
+* :class:`StructuredVectorEnv` batches per actor: its envs may be at different sub-steps, and in multi-agent envs
+  different agents may act in different envs. ``reset_groups()``/``step_groups(actions)`` hand over observations
+  and take actions per :class:`ActorBatch` (the envs whose acting actor is the same, with their batched
+  observations), so a trainer does one forward pass per policy per step. ``reset()``/``step()``/``actor_id()``
+  are the lock-step view of the same envs (one actor in all envs, e.g. flat envs or Cutting-2D's
+  select-piece → cut cycle); they raise :class:`VectorEnvError` when the envs are at different actors.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -138,59 +142,167 @@ class VectorEnv(ABC):
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
+    def call_env(self, index: int, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call the method ``name`` of env ``index`` (its wrapper stack: wrappers forward unknown attributes to the
+        env they wrap) and return the result; e.g. the trainer fetches an ``ObservationVisualizationWrapper``'s
+        pictures this way.
+
+        :raises NotImplementedError: in vector envs that cannot reach their envs (the two built-in ones can).
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not implement call_env")
+
+
+@dataclass
+class ActorBatch:
+    """The envs of a vector env at the same acting actor, with their batched observations.
+
+    :param actor_id: the acting actor (sub-step key and agent) of these envs.
+    :param env_indices: the env indices (ascending ``int64``); the rows of :attr:`observations` and of the actions
+        handed back for this actor follow this order.
+    :param observations: the batched observations (leading axis ``len(env_indices)``).
+    """
+
+    actor_id: ActorID
+    env_indices: np.ndarray
+    observations: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return int(self.env_indices.shape[0])
+
+
+#: actions per acting actor, rows in the order of the actor's :attr:`ActorBatch.env_indices`
+GroupedActions = Mapping[ActorID, Mapping[str, Any]]
+VectorStep = tuple[list[ActorBatch], np.ndarray, np.ndarray, np.ndarray, list[dict]]
+
+
+def group_by_actor(actor_ids: Sequence[ActorID], all_envs: np.ndarray | None = None) -> list[tuple[ActorID, np.ndarray]]:
+    """``(actor, env indices)`` of every acting actor, in the order of first appearance.
+
+    :param actor_ids: the acting actor of every env.
+    :param all_envs: ``np.arange(n_envs)``, returned as is when every env is at the same actor (the common case).
+    """
+    first = actor_ids[0]
+    if all(aid == first for aid in actor_ids):
+        return [(first, all_envs if all_envs is not None else np.arange(len(actor_ids)))]
+    groups: dict[ActorID, list[int]] = {}
+    for i, aid in enumerate(actor_ids):
+        groups.setdefault(aid, []).append(i)
+    return [(aid, np.asarray(idx, dtype=np.int64)) for aid, idx in groups.items()]
+
+
+def per_env_actions(actions: GroupedActions, groups: Sequence[tuple[ActorID, np.ndarray]], n_envs: int
+                    ) -> list[dict[str, Any]]:
+    """One action dict per env from actions per acting actor.
+
+    :raises ValueError: an acting actor without actions, actions of an actor that does not act, or a batch whose
+        leading axis does not match the actor's number of envs.
+    """
+    check_grouped_actions(actions, groups)
+    out: list[dict[str, Any]] = [None] * n_envs  # type: ignore[list-item]
+    for aid, idx in groups:
+        items = batched_action_arrays(actions[aid], len(idx), aid if len(idx) < n_envs else None)
+        for row, i in enumerate(idx):
+            out[i] = {k: v[row] for k, v in items}
+    return out
+
+
+def check_grouped_actions(actions: GroupedActions, groups: Sequence[tuple[ActorID, np.ndarray]]) -> None:
+    """The actors of ``actions`` are exactly the acting ones.
+
+    :raises ValueError: naming the missing or unexpected actors.
+    """
+    acting = [aid for aid, _ in groups]
+    if len(actions) != len(acting) or any(aid not in actions for aid in acting):
+        missing = [a for a in acting if a not in actions]
+        extra = [a for a in actions if a not in acting]
+        raise ValueError(f"actions must be given for exactly the acting actors {acting}; missing: {missing}, "
+                         f"not acting: {extra}")
+
 
 class StructuredVectorEnv(VectorEnv):
-    """A vector env of structured envs that act in lock-step (same sub-step key in every env).
+    """A vector env of structured envs, batched per acting actor (see the module docstring).
 
-    Subclasses set ``self._actor_ids`` (one :class:`ActorID` per env) after every reset and step.
+    Subclasses implement :meth:`reset_groups` and :meth:`step_groups` and keep ``self._actor_ids`` (one
+    :class:`ActorID` per env) current after every reset and step.
     """
 
     _actor_ids: list[ActorID]
+
+    @abstractmethod
+    def reset_groups(self) -> list[ActorBatch]:
+        """Reset all envs (with the seeds set by :meth:`seed`); the observations per acting actor."""
+
+    @abstractmethod
+    def step_groups(self, actions: GroupedActions) -> VectorStep:
+        """Step every env with the action of its acting actor; finished envs are reset automatically.
+
+        :param actions: ``{actor: batched action dict}`` for exactly the actors of the current groups (rows in the
+            order of their env indices).
+        :return: ``(groups, rewards, terminated, truncated, infos)``: the new observations per acting actor, and
+            per-env arrays of shape ``(n_envs,)`` and info dicts as in :meth:`step`.
+        """
 
     def actor_ids(self) -> list[ActorID]:
         """The acting actor of every env."""
         return self._actor_ids
 
     def actor_id(self) -> ActorID:
-        """The acting actor common to all envs.
+        """The acting actor common to all envs (the lock-step view).
 
-        :raises VectorEnvError: if the envs are not in the same sub-step.
+        :raises VectorEnvError: if the envs are at different actors (use :meth:`step_groups` then).
         """
         first = self._actor_ids[0]
         for i, aid in enumerate(self._actor_ids):
-            if aid.step_key != first.step_key:
+            if aid != first:
                 raise VectorEnvError(
-                    f"structured vector env out of lock-step: env 0 is in sub-step {first.step_key!r} but env {i} in "
-                    f"{aid.step_key!r}. Batched training needs envs whose sub-step order does not depend on the state."
+                    f"the envs act for different actors: env 0 for {first} but env {i} for {aid}. reset()/step() "
+                    f"need one actor in all envs; reset_groups()/step_groups() batch per actor."
                 )
         return first
 
+    def reset(self) -> dict[str, np.ndarray]:
+        """Lock-step :meth:`reset_groups`: the batched observation of all envs (one acting actor)."""
+        return self._single(self.reset_groups()).observations
 
-def stack_observations(obs_list: Sequence[dict[str, Any]], out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    def step(self, actions: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, list[dict]]:
+        """Lock-step :meth:`step_groups`: every env acts for the same actor (:meth:`actor_id`)."""
+        groups, rewards, terminated, truncated, infos = self.step_groups({self.actor_id(): actions})
+        return self._single(groups).observations, rewards, terminated, truncated, infos
+
+    def _single(self, groups: list[ActorBatch]) -> ActorBatch:
+        if len(groups) != 1:
+            self.actor_id()  # raises, naming the envs
+        return groups[0]
+
+
+def stack_observations(obs_list: Sequence[dict[str, Any]]) -> dict[str, np.ndarray]:
     """Stack per-env observation dicts into a batched dict (``np.stack`` per key).
 
     :param obs_list: one observation dict per env (same keys).
-    :param out: unused placeholder for a future buffer-reusing variant.
     """
     first = obs_list[0]
     return {key: np.stack([o[key] for o in obs_list]) for key in first}
 
 
-def batched_action_arrays(actions: dict[str, Any], n_envs: int) -> list[tuple[str, np.ndarray]]:
-    """``(key, array)`` of a batched action dict, checked to have a leading ``n_envs`` axis.
+def stack_groups(obs_list: Sequence[dict[str, Any]], groups: Sequence[tuple[ActorID, np.ndarray]]) -> list[ActorBatch]:
+    """Per-env observations stacked per acting actor."""
+    if len(groups) == 1:
+        aid, idx = groups[0]
+        return [ActorBatch(aid, idx, stack_observations(obs_list))]
+    return [ActorBatch(aid, idx, stack_observations([obs_list[i] for i in idx])) for aid, idx in groups]
 
+
+def batched_action_arrays(actions: Mapping[str, Any], n_envs: int, actor_id: ActorID | None = None
+                          ) -> list[tuple[str, np.ndarray]]:
+    """``(key, array)`` of a batched action dict, checked to have a leading axis of ``n_envs`` rows.
+
+    :param actor_id: the actor the actions are for (named in the error; its number of envs is ``n_envs``).
     :raises ValueError: naming the action key and its shape.
     """
     items = [(k, np.asarray(v)) for k, v in actions.items()]
     for key, value in items:
         if value.ndim == 0 or value.shape[0] != n_envs:
-            raise ValueError(
-                f"batched action '{key}' must have a leading axis of size n_envs={n_envs}, got shape {value.shape}"
-            )
+            what = f"batched action '{key}'" if actor_id is None else f"batched action '{key}' for {actor_id}"
+            rows = f"n_envs={n_envs}" if actor_id is None else f"{n_envs} (the envs acting for it)"
+            raise ValueError(f"{what} must have a leading axis of size {rows}, got shape {value.shape}")
     return items
-
-
-def split_actions(actions: dict[str, Any], n_envs: int) -> list[dict[str, Any]]:
-    """Split a batched action dict into one action dict per env."""
-    items = batched_action_arrays(actions, n_envs)
-    return [{k: v[i] for k, v in items} for i in range(n_envs)]

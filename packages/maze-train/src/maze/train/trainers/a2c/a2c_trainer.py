@@ -17,20 +17,37 @@ class A2C(MultiStepActorCritic):
 
     def update(self, groups: dict[ActorID, GroupData], train_policy: bool) -> None:
         cfg = self.algorithm_config
-        events = self.events
-        loss = torch.zeros((), device=self.device)
+        # an entropy coefficient of 0 keeps the entropy out of the loss (the statistic alone needs no backward pass)
+        entropy_in_loss = train_policy and cfg.entropy_coef != 0.0
+        loss: torch.Tensor | None = None
+        stat_rows: dict[str, torch.Tensor] = {}
         for aid, data in groups.items():
-            log_probs, entropy, value_pred = self.evaluate_group(data)
+            log_probs, entropy, value_pred = self.evaluate_group(data, entropy_grad=entropy_in_loss)
             # ---- policy gradient with (normalized) advantages, entropy bonus, value regression
             policy_loss = -(log_probs * data.advantages).mean()
-            entropy_mean = entropy.mean()
             value_loss = self.value_loss(value_pred, data.returns)
             if train_policy:
-                loss = loss + cfg.policy_loss_coef * policy_loss - cfg.entropy_coef * entropy_mean
-            loss = loss + cfg.value_loss_coef * value_loss
-            label = self.actor_label(aid)
-            events.policy_loss(step_id=label, value=policy_loss.item())
-            events.policy_entropy(step_id=label, value=entropy_mean.item())
-            events.critic_value_loss(critic_id=label, value=value_loss.item())
-            events.critic_value(critic_id=label, value=float(self.model.critic.to_value(value_pred.detach()).mean()))
-        events.grad_norm(value=self.optimizer_step(loss))
+                term = cfg.policy_loss_coef * policy_loss
+                loss = term if loss is None else loss + term
+                if entropy_in_loss:
+                    entropy_mean = entropy.mean()
+                    loss = loss - cfg.entropy_coef * entropy_mean
+            term = cfg.value_loss_coef * value_loss
+            loss = term if loss is None else loss + term
+            with torch.no_grad():
+                if not entropy_in_loss:
+                    entropy_mean = entropy.mean()
+                critic_value = self.model.critic.to_value(value_pred).mean()
+                stat_rows[self.actor_label(aid)] = torch.stack([policy_loss, entropy_mean, value_loss, critic_value])
+        if loss is None:
+            raise ValueError("A2C.update got no actor groups; expected the prepared batch of at least one actor")
+        grad_norm = self.optimizer_step(loss)
+        # the statistics as tensors until here: one conversion per actor after the step (no device sync before it)
+        events = self.events
+        for label, row in stat_rows.items():
+            policy_loss_v, entropy_v, value_loss_v, critic_value_v = row.tolist()
+            events.policy_loss(step_id=label, value=policy_loss_v)
+            events.policy_entropy(step_id=label, value=entropy_v)
+            events.critic_value_loss(critic_id=label, value=value_loss_v)
+            events.critic_value(critic_id=label, value=critic_value_v)
+        events.grad_norm(value=grad_norm)

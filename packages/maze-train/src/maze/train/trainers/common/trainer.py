@@ -5,6 +5,7 @@ A :class:`Trainer` owns the policy it trains and runs the epoch loop of :meth:`T
     for each epoch:   train_epoch()                 # the algorithm: collect/compute/update, record statistics
                       evaluate()                    # the evaluator (if any) → eval statistics + model selection
                       statistics → writers          # console table, TensorBoard, plugin writers
+                      observation pictures          # first training env's ObservationVisualizationWrapper, if any
                       checkpoint.pt                 # state_dict() of the trainer (resume)
                       maze_train_epoch_end hook     # plugins (typed context and statistics)
                       early stopping                # no improvement for ``patience`` epochs
@@ -24,16 +25,20 @@ import math
 import numbers
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Callable, Iterable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable
 
 import torch
 
 from maze.core.env.base_env_events import BaseEnvEvents
 from maze.core.log_stats.epoch_stats import EpochStats, EpochStatsLog
 from maze.core.utils.progress import Progress
+from maze.core.wrappers.observation_visualization_wrapper import ObservationVisualizationWrapper
 from maze.train.trainers.common.evaluators.evaluator import Evaluator
 from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
 from maze.train.trainers.common.run_dir import ModelState, RunDir, load_torch_file
+
+if TYPE_CHECKING:
+    from maze.train.parallelization.vector_env.vector_env import VectorEnv
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +79,9 @@ class TrainingRun:
     :param progress_bar: show the training progress as a bar on stderr (``None``: when stderr is a terminal;
         ``False``: as a periodic progress log line, as in non-interactive runs).
     :param call_hooks: call the plugins' training lifecycle hooks.
+    :param observation_images: the training envs carry an ``ObservationVisualizationWrapper``: after each epoch's
+        statistics, the trainer writes the pictures of its first training env (:meth:`Trainer.training_env`) to the
+        statistics writers (TensorBoard IMAGES). The training runner sets it from its probe env.
     """
 
     run_dir: RunDir | None = None
@@ -83,6 +91,7 @@ class TrainingRun:
     env_factory: Callable[[], Any] | None = None
     progress_bar: bool | None = None
     call_hooks: bool = True
+    observation_images: bool = False
 
 
 class Trainer(ABC):
@@ -132,6 +141,17 @@ class Trainer(ABC):
         """Total env steps the trainer has collected so far (resumed runs included), or ``None`` for algorithms that
         do not step envs (BC). When not ``None``, the statistics are also written against it (TensorBoard: the
         ``env_steps/`` sub-run) and the progress shows env steps/s. Trainers that step envs override it."""
+        return None
+
+    def training_env(self) -> VectorEnv | None:
+        """The vector env the trainer collects its training experience from; ``None`` (the default) for algorithms that
+        learn from recorded data (BC). Trainers that step envs override it (A2C/PPO: their ``env``).
+
+        When the run's envs carry an ``ObservationVisualizationWrapper`` (:attr:`TrainingRun.observation_images`), the
+        base class asks this env for the wrapper's pictures once per epoch, after the epoch's statistics, and writes
+        them at the epoch's log step (TensorBoard IMAGES, tags ``observation_visualization/<step_key>/<name>``). Only
+        the first env's pictures are written (the other envs keep their latest ``max_samples`` observations only).
+        """
         return None
 
     def model_state_dict(self) -> dict[str, Any]:
@@ -226,6 +246,7 @@ class Trainer(ABC):
         if self.stats.writers:
             logger.info("********** Epoch %d **********", epoch)
             self.stats.write(epoch + 1, stats, env_steps=self.env_steps)
+            self._write_observation_images(epoch + 1)
         if new_best is not None:  # after the table of the epoch it belongs to
             logger.info("-> new overall best model %.5g!", new_best)
         if self._progress is not None:
@@ -233,6 +254,13 @@ class Trainer(ABC):
         if self.run.run_dir is not None:
             self.run.run_dir.save_checkpoint(self.state_dict())
         return stats
+
+    def _write_observation_images(self, step: int) -> None:
+        """The pictures of the first training env's ``ObservationVisualizationWrapper`` → the writers, at ``step``."""
+        env = self.training_env() if self.run.observation_images else None
+        if env is None or not self.stats.writes_images():
+            return
+        self.stats.write_images(step, env.call_env(0, ObservationVisualizationWrapper.take_observation_images.__name__))
 
     def _should_stop(self) -> bool:
         selection = self.model_selection
@@ -269,16 +297,18 @@ class Trainer(ABC):
         :param params: the parameters whose gradients are clipped (those without a gradient are skipped).
         :param max_grad_norm: clip the total gradient norm to this (``<= 0`` or ``math.inf``: no clipping).
         """
-        if not math.isfinite(loss.item()):
-            self._check_finite(self.epoch, "loss", loss)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         params = [p for p in params if p.grad is not None]
         grad_norm = torch.nn.utils.clip_grad_norm_(params, max_grad_norm if max_grad_norm > 0 else math.inf)
-        if not math.isfinite(grad_norm.item()):
+        # both guards read after the backward pass: one wait for the device per step, not one before the backward
+        loss_value, grad_norm_value = loss.item(), grad_norm.item()
+        if not math.isfinite(loss_value):
+            self._check_finite(self.epoch, "loss", loss)
+        if not math.isfinite(grad_norm_value):
             self._check_finite(self.epoch, "gradient norm", grad_norm)
         optimizer.step()
-        return grad_norm.item()
+        return grad_norm_value
 
     def _call_hook(self, name: str, **kwargs: Any) -> None:
         """Call a training lifecycle hook of the plugins (once per run/epoch, never per step)."""

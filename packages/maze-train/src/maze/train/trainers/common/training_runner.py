@@ -259,12 +259,16 @@ class TrainingRunner(ABC):
         self.action_spaces_dict = dict(probe.action_spaces_dict)
         self.observation_spaces_dict = dict(probe.observation_spaces_dict)
         self.agent_counts_dict = dict(probe.agent_counts_dict)
+        from maze.core.wrappers.observation_visualization_wrapper import observation_visualization_wrappers
+
+        observation_images = bool(observation_visualization_wrappers(probe))  # pictures per epoch (Trainer.training_env)
         probe.close()
         self.run_dir.save_spaces_config(self.action_spaces_dict, self.observation_spaces_dict, self.agent_counts_dict)
         self.stats = self._make_stats_log()
         #: what every trainer of this run receives (files, statistics, hooks)
         self.training_run = TrainingRun(run_dir=self.run_dir, stats=self.stats, algorithm=algorithm.name, config=cfg,
-                                        env_factory=self.env_factory, progress_bar=options.progress_bar)
+                                        env_factory=self.env_factory, progress_bar=options.progress_bar,
+                                        observation_images=observation_images)
 
     @staticmethod
     def class_for(algorithm: AlgorithmSpec, mode: str) -> type[TrainingRunner]:

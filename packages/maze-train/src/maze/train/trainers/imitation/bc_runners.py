@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
-from maze.core.utils.factory import Factory, to_plain
+from maze.core.utils.factory import ConfigError, Factory, to_plain
 from maze.train.agent.model_building import build_policy, check_policy_outputs
 from maze.train.trainers.common.evaluators.evaluator import Evaluator, MultiEvaluator
 from maze.train.trainers.common.evaluators.rollout_evaluator import RolloutEvaluator
@@ -69,21 +70,38 @@ class BCRunner(TrainingRunner):
                 dataset_cfg["input_data"] = None  # the alias replaces the default, it does not compete with it
         from maze.core.trajectory_recording.datasets.in_memory_dataset import InMemoryDataset
 
-        dataset = Factory(InMemoryDataset).instantiate(dataset_cfg, _optional_kwargs={"conversion_env_factory": self.env_factory})
+        try:
+            dataset = Factory(InMemoryDataset).instantiate(dataset_cfg, _optional_kwargs={"conversion_env_factory": self.env_factory})
+        except FileNotFoundError as exc:  # no (or a missing) trajectory dir: the config names the wrong place
+            raise ConfigError(f"runner.dataset: {exc}; record trajectories with maze-run ... runner.record_trajectory=true "
+                              f"and point runner.dataset.input_data at their trajectory_data dir") from exc
         if cfg.validation_percentage > 0:
             frac = cfg.validation_percentage / 100.0
             train_part, valid_part = dataset.split([1.0 - frac, frac], seed=self.maze_seeding.generate_env_instance_seed())
             if len(valid_part) == 0 or len(train_part) == 0:
-                raise ValueError(
-                    f"cannot split {dataset.n_trajectories} trajectories into training and validation data at "
-                    f"validation_percentage={cfg.validation_percentage}; record more episodes or set it to 0"
-                )
+                source = next((dataset_cfg[k] for k in ("input_data", "dir_or_file", "trajectory_data_dir")
+                               if dataset_cfg.get(k) is not None), None)
+                raise ConfigError(_split_error(source, dataset.n_trajectories, len(train_part), len(valid_part),
+                                               cfg.validation_percentage))
         else:
             train_part, valid_part = dataset, None
         logger.info("********** Imitation data: %d training / %d validation steps **********", len(train_part),
                     len(valid_part) if valid_part else 0)
         return (StackedImitationData(train_part, cfg.device),
                 StackedImitationData(valid_part, cfg.device) if valid_part else None)
+
+
+def _split_error(source: Any, n_trajectories: int, train_steps: int, valid_steps: int,
+                 validation_percentage: float) -> str:
+    """The error of a dataset too small for its training/validation split (an episode is never divided)."""
+    empty = "training" if train_steps == 0 else "validation"
+    plural = "trajectory" if n_trajectories == 1 else "trajectories"
+    return (f"algorithm.validation_percentage={validation_percentage:g} leaves the {empty} split empty: the dataset "
+            f"{source!r} holds {n_trajectories} {plural} ({train_steps + valid_steps} steps: {train_steps} training / "
+            f"{valid_steps} validation), and an episode is never divided, so the split needs at least 2 trajectories "
+            f"with about {validation_percentage:g}% of the steps on the validation side; record more episodes, change "
+            f"algorithm.validation_percentage (alias runner.validation_percentage), or set it to 0 with "
+            f"algorithm.n_eval_episodes > 0 (rollouts then select the best model)")
 
 
 #: ``runner=dev`` and ``runner=local`` of ``algorithm=bc`` (the run mode decides where evaluation envs step)

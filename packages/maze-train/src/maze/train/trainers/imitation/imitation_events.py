@@ -47,6 +47,6 @@ class ImitationEvents(ABC):
     def policy_grad_norm(self, step_id: str, value: float) -> None:
         """Gradient norm of the policy."""
 
-    @define_epoch_stats(np.mean)
+    @define_epoch_stats(np.mean, unit="s")
     def time_epoch(self, value: float) -> None:
         """Wall seconds of the training epoch (without evaluation)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import torch
 
@@ -25,16 +24,18 @@ class PPO(MultiStepActorCritic):
         clip = cfg.clip_range * (self._progress_remaining() if cfg.clip_range_schedule == "linear" else 1.0)
         n_samples = max(len(d) for d in groups.values())
         n_minibatches = max(1, math.ceil(n_samples / cfg.batch_size))
-        # statistics stay tensors until the end of the update (no device syncs per mini-batch)
-        events = self.events
-        sums: dict[tuple[Any, str, str], torch.Tensor] = {}  # (event, group argument, actor label) -> sum
+        # an entropy coefficient of 0 keeps the entropy out of the loss (the statistic alone needs no backward pass)
+        entropy_in_loss = train_policy and cfg.entropy_coef != 0.0
+        # statistics stay tensors until the end of the update: one stacked row per mini-batch and actor, converted
+        # once (no device sync per mini-batch)
+        stat_rows: dict[str, list[torch.Tensor]] = {}
         grad_norm_sum = 0.0
         n_steps = 0
         for _ in range(cfg.n_optimization_epochs):
             # one mini-batch = the whole rollout: no shuffling/indexing needed (the gradient is order-independent)
             perms = None if n_minibatches == 1 else {aid: torch.randperm(len(d), device=self.device) for aid, d in groups.items()}
             for mb in range(n_minibatches):
-                loss = torch.zeros((), device=self.device)
+                loss: torch.Tensor | None = None
                 for aid, data in groups.items():
                     if perms is None:
                         mb_data = data
@@ -44,32 +45,42 @@ class PPO(MultiStepActorCritic):
                         if idx.numel() == 0:
                             continue
                         mb_data = data.subset(idx)
-                    log_probs, entropy, value_pred = self.evaluate_group(mb_data)
+                    log_probs, entropy, value_pred = self.evaluate_group(mb_data, entropy_grad=entropy_in_loss)
                     # ---- clipped surrogate objective
                     log_ratio = log_probs - mb_data.log_probs
                     ratio = torch.exp(log_ratio)
                     adv = mb_data.advantages
                     policy_loss = -torch.min(ratio * adv, torch.clamp(ratio, 1.0 - clip, 1.0 + clip) * adv).mean()
-                    entropy_mean = entropy.mean()
                     value_loss = self.value_loss(value_pred, mb_data.returns)
                     if train_policy:
-                        loss = loss + cfg.policy_loss_coef * policy_loss - cfg.entropy_coef * entropy_mean
-                    loss = loss + cfg.value_loss_coef * value_loss
-                    label = self.actor_label(aid)
+                        term = cfg.policy_loss_coef * policy_loss
+                        loss = term if loss is None else loss + term
+                        if entropy_in_loss:
+                            entropy_mean = entropy.mean()
+                            loss = loss - cfg.entropy_coef * entropy_mean
+                    term = cfg.value_loss_coef * value_loss
+                    loss = term if loss is None else loss + term
                     with torch.no_grad():
-                        approx_kl = ((ratio - 1) - log_ratio).mean()
-                        clip_fraction = ((ratio - 1.0).abs() > clip).float().mean()
-                        for event, group_arg, value in (
-                                (events.policy_loss, "step_id", policy_loss.detach()),
-                                (events.policy_entropy, "step_id", entropy_mean.detach()),
-                                (events.critic_value_loss, "critic_id", value_loss.detach()),
-                                (events.approx_kl, "step_id", approx_kl),
-                                (events.clip_fraction, "step_id", clip_fraction)):
-                            key = (event, group_arg, label)
-                            sums[key] = sums[key] + value if key in sums else value
+                        if not entropy_in_loss:
+                            entropy_mean = entropy.mean()
+                        ratio_change = ratio - 1.0
+                        approx_kl = (ratio_change - log_ratio).mean()
+                        clip_fraction = (ratio_change.abs() > clip).float().mean()
+                        row = torch.stack([policy_loss, entropy_mean, value_loss, approx_kl, clip_fraction]).detach()
+                    stat_rows.setdefault(self.actor_label(aid), []).append(row)
+                if loss is None:
+                    continue
                 grad_norm_sum += self.optimizer_step(loss)
                 n_steps += 1
-        for (event, group_arg, label), total in sums.items():
-            event(**{group_arg: label}, value=float(total) / n_steps)
+        events = self.events
+        for label, rows in stat_rows.items():
+            # means over all optimization steps of the update (an actor absent from a mini-batch adds nothing)
+            policy_loss_v, entropy_v, value_loss_v, approx_kl_v, clip_fraction_v = (
+                (torch.stack(rows).sum(0).double() / n_steps).tolist())
+            events.policy_loss(step_id=label, value=policy_loss_v)
+            events.policy_entropy(step_id=label, value=entropy_v)
+            events.critic_value_loss(critic_id=label, value=value_loss_v)
+            events.approx_kl(step_id=label, value=approx_kl_v)
+            events.clip_fraction(step_id=label, value=clip_fraction_v)
         events.grad_norm(value=grad_norm_sum / max(n_steps, 1))
         events.clip_range(value=clip)

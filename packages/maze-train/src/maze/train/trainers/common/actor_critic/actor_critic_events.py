@@ -12,15 +12,15 @@ from maze.core.log_stats.event_decorators import define_epoch_stats, define_stat
 class MultiStepActorCriticEvents(ABC):
     """Per-epoch training statistics of A2C/PPO: update statistics are means over the epoch's updates."""
 
-    @define_epoch_stats(np.mean)
+    @define_epoch_stats(np.mean, unit="s")
     def time_rollout(self, value: float) -> None:
         """Seconds spent collecting rollouts in the epoch."""
 
-    @define_epoch_stats(np.mean)
+    @define_epoch_stats(np.mean, unit="s")
     def time_update(self, value: float) -> None:
         """Seconds spent in updates in the epoch."""
 
-    @define_epoch_stats(np.mean)
+    @define_epoch_stats(np.mean, unit="s")
     def time_epoch(self, value: float) -> None:
         """Wall seconds of the epoch (without evaluation)."""
 
@@ -28,7 +28,7 @@ class MultiStepActorCriticEvents(ABC):
     def learning_rate(self, value: float) -> None:
         """Optimizer learning rate (at the epoch's last update)."""
 
-    @define_epoch_stats(np.mean)
+    @define_epoch_stats(np.mean, unit="steps/s")
     def env_steps_per_second(self, value: float) -> None:
         """Env (sub-)steps collected per wall second of the epoch, updates included."""
 

@@ -8,8 +8,10 @@ selection, a checkpoint and early stopping.
 
 Structured envs: every actor (sub-step key, agent) has its own policy network or shares one
 (:class:`~maze.train.agent.torch_policy.TorchPolicy` decides), and the critic is per sub-step, shared or
-delta. The envs of the vector env act in lock-step, so each rollout step has one actor; advantages are
-computed over the sub-step sequence (discounting per sub-step).
+delta. The envs of the vector env need not act in lock-step: each rollout step is batched per acting actor (one
+forward pass per policy network), so hierarchical envs at different sub-steps and multi-agent envs whose acting
+agent differs per env train with N parallel envs. Advantages are computed per agent sequence (an agent's sub-steps
+in an env, discounting per sub-step), so each agent learns from the rewards it receives.
 """
 
 from __future__ import annotations
@@ -25,14 +27,17 @@ from maze.core.env.base_env_events import ContinuousActionEvents, DiscreteAction
 from maze.core.env.structured_env import ActorID
 from maze.train.agent.torch_actor_critic import TorchActorCritic
 from maze.train.agent.torch_state_critic import TorchSharedStateCritic
+from maze.train.parallelization.vector_env.vector_env import ActorBatch
 from maze.train.trainers.common.actor_critic.actor_critic_algorithm_config import ActorCriticAlgorithmConfig
 from maze.train.trainers.common.actor_critic.actor_critic_events import MultiStepActorCriticEvents
 from maze.train.trainers.common.actor_critic.rollout import (
+    ActorStep,
     CriticObservationMerger,
     EpisodeTracker,
     RolloutBatch,
     collect_rollout,
-    compute_gae,
+    gae_over_sequences,
+    link_actor_sequences,
 )
 from maze.train.trainers.common.evaluators.evaluator import Evaluator
 from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
@@ -112,7 +117,7 @@ class MultiStepActorCritic(Trainer):
             env.seed(int(seed))
         #: statistics of the training section (``train_MultiStepActorCriticEvents``)
         self.events = self.stats.topic("train", MultiStepActorCriticEvents)
-        self._obs: dict[str, np.ndarray] | None = None
+        self._groups: list[ActorBatch] | None = None  # the observations to continue from, per acting actor
         self._tracker = EpisodeTracker(env.n_envs, self.stats.aggregator("train"))
         self._first_step_key = next(iter(env.action_spaces_dict))
         self._prev_value_carry: np.ndarray | None = None
@@ -121,6 +126,10 @@ class MultiStepActorCritic(Trainer):
     @property
     def critic(self) -> Any:
         return self.model.critic
+
+    def training_env(self) -> Any:
+        """The training vector env (:attr:`env`)."""
+        return self.env
 
     @property
     def env_steps(self) -> int:
@@ -175,11 +184,11 @@ class MultiStepActorCritic(Trainer):
     # ------------------------------------------------------------------ rollout + preparation
     def collect(self) -> RolloutBatch:
         """Collect one rollout with the current policy."""
-        if self._obs is None:
-            self._obs = self.env.reset()
-        batch = collect_rollout(self.env, self.model.policy, self.algorithm_config.n_rollout_steps, self._obs,
+        if self._groups is None:
+            self._groups = self.env.reset_groups()
+        batch = collect_rollout(self.env, self.model.policy, self.algorithm_config.n_rollout_steps, self._groups,
                                 self._tracker, self.device, self._merger)
-        self._obs = batch.last_observation
+        self._groups = batch.last_groups
         self.env_steps += batch.n_env_steps
         return batch
 
@@ -194,79 +203,116 @@ class MultiStepActorCritic(Trainer):
         return bool(self.model.critic.is_delta) and actor_id.step_key != self._first_step_key
 
     def prepare_batch(self, batch: RolloutBatch) -> dict[ActorID, GroupData]:
-        """Compute values (batched per actor), bootstrap values and GAE; return training tensors per actor."""
+        """Compute values (batched per actor), bootstrap values and GAE per agent sequence; return training tensors
+        per actor.
+
+        Each agent's sub-steps in an env form one sequence (:func:`link_actor_sequences`): its advantages and returns
+        come from the rewards it receives. Where a sequence is cut (end of the rollout, truncation) the bootstrap
+        value is the critic's value of the state the agent acts in next, when that state is known (the env's next
+        actor is the same agent), else the value of the agent's own last state.
+        """
         cfg = self.algorithm_config
-        T = len(batch)
+        T, n_envs = len(batch), batch.n_envs
         rewards = np.stack(batch.rewards).astype(np.float64)
         terminated = np.stack(batch.terminated)
         truncated = np.stack(batch.truncated)
-        n_envs = rewards.shape[1]
         values = np.zeros((T, n_envs))
         groups = batch.groups()
-        critic_obs = batch.critic_observations if batch.critic_observations is not None else batch.observations
-        last_critic_obs = batch.last_critic_observation if batch.critic_observations is not None else batch.last_observation
+        shared_input = batch.last_critic_observations is not None
+
+        def critic_input(part: ActorStep) -> dict[str, np.ndarray]:
+            return part.critic_observations if part.critic_observations is not None else part.observations
+
+        # the values of the step before this rollout (delta critics)
+        carry = self._prev_value_carry if self._prev_value_carry is not None else np.zeros(n_envs)
         with torch.no_grad():
             if self.model.critic.is_delta:
-                for t in range(T):  # sequential: each sub-step's value depends on the previous one
-                    aid = batch.actor_ids[t]
-                    prev = None
-                    if self._needs_prev(aid):
-                        prev = values[t - 1] if t > 0 else self._prev_value_carry
-                    values[t] = self._predict_values(critic_obs[t], aid, prev)
+                for t, step in enumerate(batch.steps):  # sequential: each sub-step's value depends on the previous one
+                    for part in step:
+                        prev = None
+                        if self._needs_prev(part.actor_id):
+                            prev = (values[t - 1] if t > 0 else carry)[part.env_indices]
+                        values[t, part.env_indices] = self._predict_values(critic_input(part), part.actor_id, prev)
                 self._prev_value_carry = values[T - 1].copy()
             else:
-                for aid, ts in groups.items():
-                    obs = {k: np.concatenate([critic_obs[t][k] for t in ts]) for k in critic_obs[ts[0]]}
-                    values[ts] = self._predict_values(obs, aid, None).reshape(len(ts), n_envs)
-            next_values = np.empty_like(values)
-            next_values[:-1] = values[1:]
-            last_prev = values[T - 1] if self._needs_prev(batch.last_actor_id) else None
-            next_values[-1] = self._predict_values(last_critic_obs, batch.last_actor_id, last_prev)
+                for aid, parts in groups.items():
+                    obs = _concat([critic_input(part) for _, part in parts])
+                    flat = self._predict_values(obs, aid, None)
+                    start = 0
+                    for t, part in parts:
+                        values[t, part.env_indices] = flat[start:start + len(part.env_indices)]
+                        start += len(part.env_indices)
+
+            agent_ids = batch.agent_ids()
+            next_index, end_step = link_actor_sequences(agent_ids, terminated | truncated)
+            cols = np.broadcast_to(np.arange(n_envs), (T, n_envs))
+            linked = next_index >= 0
+            # own last value where nothing better is known (set below for the next actor's agent)
+            next_values = np.where(linked, values[np.where(linked, next_index, 0), cols], values)
+            terminal = ~linked & (end_step < T) & terminated[np.minimum(end_step, T - 1), cols]
+            open_cells = ~linked & (end_step == T)
+            last_values = np.zeros(n_envs)
+            last_agents = np.zeros(n_envs, dtype=np.int64)
+            for g, group in enumerate(batch.last_groups):
+                prev = values[T - 1, group.env_indices] if self._needs_prev(group.actor_id) else None
+                obs = batch.last_critic_observations[g] if shared_input else group.observations
+                last_values[group.env_indices] = self._predict_values(obs, group.actor_id, prev)
+                last_agents[group.env_indices] = group.actor_id.agent_id
+            bootstrap = open_cells & (agent_ids == last_agents[None, :])
+            next_values[bootstrap] = np.broadcast_to(last_values, (T, n_envs))[bootstrap]
             for j, (t, i, final_obs, final_aid) in enumerate(batch.final_observations):
+                # the cell of the final observation's agent whose sequence this truncation cut
+                cells = np.flatnonzero(~linked[: t + 1, i] & (end_step[: t + 1, i] == t)
+                                       & (agent_ids[: t + 1, i] == final_aid.agent_id))
+                if not len(cells):
+                    continue
                 prev = values[t, i:i + 1] if self._needs_prev(final_aid) else None
                 if batch.final_critic_observations is not None:
                     final_obs = batch.final_critic_observations[j]
                 obs = {k: np.asarray(v)[None] for k, v in final_obs.items()}
-                next_values[t, i] = self._predict_values(obs, final_aid, prev)[0]
-        advantages, returns = compute_gae(rewards, values, next_values, terminated, truncated, cfg.gamma, cfg.gae_lambda)
+                next_values[cells[-1], i] = self._predict_values(obs, final_aid, prev)[0]
+        advantages, returns = gae_over_sequences(rewards, values, next_values, terminal, next_index, cfg.gamma,
+                                                 cfg.gae_lambda)
         batch.values, batch.advantages, batch.returns = values, advantages, returns
 
         out: dict[ActorID, GroupData] = {}
-        log_probs = np.stack(batch.log_probs)
-        for aid, ts in groups.items():
-            obs = {k: np.concatenate([batch.observations[t][k] for t in ts]) for k in batch.observations[ts[0]]}
-            if batch.critic_observations is not None:
-                obs_c = {k: np.concatenate([critic_obs[t][k] for t in ts]) for k in critic_obs[ts[0]]}
-                critic_tensors = to_tensor_dict(obs_c, self.device)
-            else:
-                critic_tensors = None
-            act = {k: np.concatenate([batch.actions[t][k] for t in ts]) for k in batch.actions[ts[0]]}
-            adv = advantages[ts].reshape(-1)
+        for aid, parts in groups.items():
+            obs = _concat([part.observations for _, part in parts])
+            critic_tensors = None
+            if shared_input:
+                critic_tensors = to_tensor_dict(_concat([critic_input(part) for _, part in parts]), self.device)
+            act = _concat([part.actions for _, part in parts])
+            adv = np.concatenate([advantages[t, part.env_indices] for t, part in parts])
             if cfg.normalize_advantages and adv.size > 1:
                 adv = (adv - adv.mean()) / (adv.std() + 1e-8)
+            ret = np.concatenate([returns[t, part.env_indices] for t, part in parts])
+            log_probs = np.concatenate([part.log_probs for _, part in parts])
             prev_values = None
             if self._needs_prev(aid):
-                prev = np.stack([values[t - 1] if t > 0 else (self._prev_value_carry if self._prev_value_carry is not None
-                                                                else np.zeros(n_envs)) for t in ts])
-                prev_values = torch.as_tensor(prev.reshape(-1), dtype=torch.float32, device=self.device)
+                prev = np.concatenate([(values[t - 1] if t > 0 else carry)[part.env_indices] for t, part in parts])
+                prev_values = torch.as_tensor(prev, dtype=torch.float32, device=self.device)
             out[aid] = GroupData(
                 aid,
                 to_tensor_dict(obs, self.device),
                 to_tensor_dict(act, self.device),
-                torch.as_tensor(log_probs[ts].reshape(-1), dtype=torch.float32, device=self.device),
+                torch.as_tensor(log_probs, dtype=torch.float32, device=self.device),
                 torch.as_tensor(adv, dtype=torch.float32, device=self.device),
-                torch.as_tensor(returns[ts].reshape(-1), dtype=torch.float32, device=self.device),
+                torch.as_tensor(ret, dtype=torch.float32, device=self.device),
                 prev_values,
                 critic_tensors,
             )
         return out
 
     # ------------------------------------------------------------------ losses shared by A2C and PPO
-    def evaluate_group(self, data: GroupData) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Log-probs of the taken actions, entropies and value predictions (in prediction space) for ``data``."""
+    def evaluate_group(self, data: GroupData, entropy_grad: bool = True) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Log-probs of the taken actions, entropies and value predictions (in prediction space) for ``data``.
+
+        :param entropy_grad: compute the entropy with gradients (``False`` when it is only a statistic).
+        """
         out = self.model.policy.compute_substep_policy_output(data.observations, data.actor_id)
         log_probs = out.log_probs_for_actions(data.actions)
-        entropy = out.entropy
+        with torch.set_grad_enabled(entropy_grad and torch.is_grad_enabled()):
+            entropy = out.entropy
         critic_obs = data.critic_observations if data.critic_observations is not None else data.observations
         value_pred = self.model.critic.predict_value(critic_obs, data.actor_id.step_key, data.prev_values)
         return log_probs, entropy, value_pred
@@ -304,9 +350,10 @@ class MultiStepActorCritic(Trainer):
             t0 = time.perf_counter()
             batch = self.collect()
             t1 = time.perf_counter()
-            for aid, actions in zip(batch.actor_ids, batch.actions):  # action histograms (cheap: array refs)
-                for head, value in actions.items():
-                    sampled_actions.setdefault((f"substep_{aid.step_key}", head), []).append(value)
+            for step in batch.steps:  # action histograms (cheap: array refs)
+                for part in step:
+                    for head, value in part.actions.items():
+                        sampled_actions.setdefault((f"substep_{part.actor_id.step_key}", head), []).append(value)
             groups = self.prepare_batch(batch)
             self.update(groups, train_policy)
             t2 = time.perf_counter()
@@ -330,3 +377,10 @@ class MultiStepActorCritic(Trainer):
         returns, _ = self._tracker.pop()
         if self.evaluator is None and self.model_selection is not None and returns:
             self.model_selection.update(float(np.mean(returns)))
+
+
+def _concat(dicts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Concatenate batched dicts with the same keys along the batch axis."""
+    if len(dicts) == 1:
+        return dicts[0]
+    return {k: np.concatenate([d[k] for d in dicts]) for k in dicts[0]}

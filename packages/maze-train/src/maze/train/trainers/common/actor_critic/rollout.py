@@ -1,8 +1,9 @@
 """Rollout collection for actor-critic trainers, and Generalized Advantage Estimation.
 
 Collection (this module) and the update (the trainers) are separate steps, as in SB3/Tianshou:
-:func:`collect_rollout` steps a vector env with a policy and returns a :class:`RolloutBatch`;
-:func:`compute_gae` turns rewards and values into advantages and returns.
+:func:`collect_rollout` steps a vector env with a policy, batched per acting actor, and returns a
+:class:`RolloutBatch`; :func:`link_actor_sequences` and :func:`gae_over_sequences` turn rewards and values into
+advantages and returns per agent sequence (:func:`compute_gae` for a single sequence per env).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import numpy as np
 import torch
 
 from maze.core.env.structured_env import ActorID
+from maze.train.parallelization.vector_env.vector_env import ActorBatch
 from maze.train.utils.train_utils import to_tensor_dict
 
 
 def compute_gae(rewards: np.ndarray, values: np.ndarray, next_values: np.ndarray, terminated: np.ndarray,
                 truncated: np.ndarray, gamma: float, gae_lambda: float) -> tuple[np.ndarray, np.ndarray]:
-    """Generalized Advantage Estimation (Schulman et al. 2016) over a ``(T, n_envs)`` rollout.
+    """Generalized Advantage Estimation (Schulman et al. 2016) over a ``(T, n_envs)`` rollout of one actor sequence
+    per env (flat envs, and structured envs with a single agent).
 
     Truncation vs. termination: a *terminated* step has no successor value (the episode really ended); a
     *truncated* step (time limit) bootstraps from the value of its final observation, which the caller puts
@@ -36,62 +39,154 @@ def compute_gae(rewards: np.ndarray, values: np.ndarray, next_values: np.ndarray
     :param gae_lambda: GAE lambda (1.0: Monte-Carlo returns, 0.0: one-step TD).
     :return: ``(advantages, returns)`` with ``returns = advantages + values``.
     """
-    terminated = terminated.astype(np.float64)
-    continues = 1.0 - np.logical_or(terminated > 0, truncated).astype(np.float64)
-    deltas = rewards + gamma * next_values * (1.0 - terminated) - values
-    advantages = np.empty_like(deltas)
-    last = np.zeros(deltas.shape[1:], dtype=deltas.dtype)
+    next_index, _ = link_actor_sequences(np.zeros(rewards.shape, dtype=np.int64), np.logical_or(terminated, truncated))
+    return gae_over_sequences(rewards, values, next_values, terminated.astype(bool), next_index, gamma, gae_lambda)
+
+
+def gae_over_sequences(rewards: np.ndarray, values: np.ndarray, next_values: np.ndarray, terminal: np.ndarray,
+                       next_index: np.ndarray, gamma: float, gae_lambda: float) -> tuple[np.ndarray, np.ndarray]:
+    """GAE over the agent sequences of a ``(T, n_envs)`` rollout (:func:`link_actor_sequences`).
+
+    Each cell ``(t, i)`` has a successor cell ``(next_index[t, i], i)`` of the same sequence, or none
+    (``next_index < 0``: the sequence ends there, by an episode end or the end of the rollout):
+    ``δ = r + γ · next_value · (1 − terminal) − V`` and ``A = δ + γλ · A(successor)``.
+
+    :param rewards: the reward of every cell.
+    :param values: ``V`` of every cell.
+    :param next_values: the successor's value (bootstrap values where a sequence is cut); ignored where ``terminal``.
+    :param terminal: the sequence ended with its episode (no successor value).
+    :param next_index: the time index of each cell's successor in the same env, or -1.
+    :return: ``(advantages, returns)`` with ``returns = advantages + values``.
+    """
+    T, n_envs = rewards.shape
+    deltas = rewards + gamma * next_values * (1.0 - terminal.astype(np.float64)) - values
+    advantages = np.zeros((T + 1, n_envs), dtype=deltas.dtype)  # row T: "no successor"
+    successor = np.where(next_index < 0, T, next_index)
+    cols = np.arange(n_envs)
     decay = gamma * gae_lambda
-    for t in range(deltas.shape[0] - 1, -1, -1):
-        last = deltas[t] + decay * continues[t] * last
-        advantages[t] = last
+    for t in range(T - 1, -1, -1):
+        advantages[t] = deltas[t] + decay * advantages[successor[t], cols]
+    advantages = advantages[:T]
     return advantages, advantages + values
+
+
+def link_actor_sequences(agent_ids: np.ndarray, done: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Link the cells of a ``(T, n_envs)`` rollout into one sequence per (env, agent) and episode.
+
+    An agent's return is the discounted sum of the rewards *it* receives: its sub-steps (of all sub-step keys) form
+    one sequence, with the next step of the same agent in the same env and episode as successor. Single-agent envs
+    (flat or hierarchical) have one sequence per env and episode, in step order.
+
+    :param agent_ids: the acting agent of every cell.
+    :param done: the episode of the env ended after the cell's step (terminated or truncated).
+    :return: ``(next_index, end_step)``: the successor's time index (-1: none), and for cells without a successor
+        the step at which their episode ended (``T``: the rollout ended first).
+    """
+    T, n_envs = agent_ids.shape
+    next_index = np.full((T, n_envs), -1, dtype=np.int64)
+    end_step = np.full((T, n_envs), T, dtype=np.int64)
+    if (agent_ids == agent_ids.flat[0]).all():  # one agent: successor = the next step unless the episode ended
+        next_index[:-1] = np.arange(1, T)[:, None]
+        next_index[done] = -1
+        end_step[done] = np.broadcast_to(np.arange(T)[:, None], (T, n_envs))[done]
+        return next_index, end_step
+    for i in range(n_envs):
+        last: dict[int, int] = {}  # agent → its latest cell in the running episode
+        for t in range(T):
+            agent = int(agent_ids[t, i])
+            if agent in last:
+                next_index[last[agent], i] = t
+            last[agent] = t
+            if done[t, i]:
+                for cell in last.values():
+                    end_step[cell, i] = t
+                last = {}
+    return next_index, end_step
+
+
+@dataclass
+class ActorStep:
+    """What the envs acting for one actor did in one rollout step.
+
+    :param actor_id: the actor.
+    :param env_indices: the envs that acted for it (rows of the arrays below).
+    :param observations: their batched observations.
+    :param actions: the sampled actions.
+    :param log_probs: log-probabilities of the actions under the behaviour policy.
+    :param critic_observations: merged critic inputs (shared critics of structured envs; ``None``: the observations).
+    """
+
+    actor_id: ActorID
+    env_indices: np.ndarray
+    observations: dict[str, np.ndarray]
+    actions: dict[str, np.ndarray]
+    log_probs: np.ndarray
+    critic_observations: dict[str, np.ndarray] | None = None
 
 
 @dataclass
 class RolloutBatch:
-    """A rollout of ``T`` (sub-)steps of ``n_envs`` envs.
+    """A rollout of ``T`` vector steps of ``n_envs`` envs: every env acts once per step, for its acting actor.
 
-    Per step ``t``: the acting actor, observations/actions (dicts of ``(n_envs, ...)`` arrays), log-probs of
-    the actions under the behaviour policy, rewards and done flags. ``final_observations`` holds the last
-    observation of truncated episodes (for bootstrapping), ``last_observation``/``last_actor_id`` the state
-    after the final step.
+    Per step ``t``: :attr:`steps` ``[t]`` holds one :class:`ActorStep` per acting actor (one in lock-step envs),
+    and rewards and done flags are ``(n_envs,)`` arrays. ``final_observations`` holds the last observation of
+    truncated episodes (for bootstrapping), ``last_groups`` the observations per actor after the final step.
     """
 
-    actor_ids: list[ActorID] = field(default_factory=list)
-    observations: list[dict[str, np.ndarray]] = field(default_factory=list)
-    actions: list[dict[str, np.ndarray]] = field(default_factory=list)
-    log_probs: list[np.ndarray] = field(default_factory=list)
+    steps: list[list[ActorStep]] = field(default_factory=list)
     rewards: list[np.ndarray] = field(default_factory=list)
     terminated: list[np.ndarray] = field(default_factory=list)
     truncated: list[np.ndarray] = field(default_factory=list)
     #: ``(t, env_index, final observation, actor ID of the final observation)`` for truncated steps
     final_observations: list[tuple[int, int, dict[str, Any], ActorID]] = field(default_factory=list)
-    last_observation: dict[str, np.ndarray] | None = None
-    last_actor_id: ActorID | None = None
-    #: merged critic inputs per step (shared critics of structured envs; None: the observations are used)
-    critic_observations: list[dict[str, np.ndarray]] | None = None
-    #: merged critic input of every final observation (same order as ``final_observations``)
+    #: the observations to continue from, per acting actor
+    last_groups: list[ActorBatch] = field(default_factory=list)
+    #: merged critic input of every final observation (same order as ``final_observations``; shared critics)
     final_critic_observations: list[dict[str, np.ndarray]] | None = None
-    last_critic_observation: dict[str, np.ndarray] | None = None
+    #: merged critic input of every group of ``last_groups`` (shared critics)
+    last_critic_observations: list[dict[str, np.ndarray]] | None = None
     # filled by the trainer
     values: np.ndarray | None = None
     advantages: np.ndarray | None = None
     returns: np.ndarray | None = None
 
     def __len__(self) -> int:
-        return len(self.actor_ids)
+        return len(self.steps)
+
+    @property
+    def n_envs(self) -> int:
+        return len(self.rewards[0]) if self.rewards else 0
 
     @property
     def n_env_steps(self) -> int:
         """Number of env (sub-)steps in the batch (``T * n_envs``)."""
-        return len(self.actor_ids) * (len(self.rewards[0]) if self.rewards else 0)
+        return len(self.steps) * self.n_envs
 
-    def groups(self) -> dict[ActorID, list[int]]:
-        """Time indices of each actor (sub-step key and agent)."""
-        out: dict[ActorID, list[int]] = {}
-        for t, aid in enumerate(self.actor_ids):
-            out.setdefault(aid, []).append(t)
+    def actor_grid(self) -> list[list[ActorID]]:
+        """The acting actor of every ``(t, env)`` cell."""
+        grid = []
+        for step in self.steps:
+            row: list[ActorID] = [None] * self.n_envs  # type: ignore[list-item]
+            for part in step:
+                for i in part.env_indices:
+                    row[i] = part.actor_id
+            grid.append(row)
+        return grid
+
+    def agent_ids(self) -> np.ndarray:
+        """The acting agent of every cell, ``(T, n_envs)``."""
+        out = np.zeros((len(self.steps), self.n_envs), dtype=np.int64)
+        for t, step in enumerate(self.steps):
+            for part in step:
+                out[t, part.env_indices] = part.actor_id.agent_id
+        return out
+
+    def groups(self) -> dict[ActorID, list[tuple[int, ActorStep]]]:
+        """The steps of each actor (sub-step key and agent): ``(t, ActorStep)`` in time order."""
+        out: dict[ActorID, list[tuple[int, ActorStep]]] = {}
+        for t, step in enumerate(self.steps):
+            for part in step:
+                out.setdefault(part.actor_id, []).append((t, part))
         return out
 
 
@@ -110,12 +205,18 @@ class CriticObservationMerger:
         self.latest = {k: np.zeros((n_envs, *sp.shape), dtype=sp.dtype if sp.dtype is not None else np.float32)
                        for k, sp in self.union_spaces.items()}
 
-    def merge(self, obs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Update with a batched observation and return a copy of the merged batch."""
+    def merge(self, obs: dict[str, np.ndarray], env_indices: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Update with a batched observation (of all envs, or of ``env_indices``) and return a copy of the merged
+        batch of these envs."""
+        if env_indices is None or len(env_indices) == len(next(iter(self.latest.values()))):
+            for k, v in obs.items():
+                if k in self.latest:
+                    self.latest[k][...] = v
+            return {k: v.copy() for k, v in self.latest.items()}
         for k, v in obs.items():
             if k in self.latest:
-                self.latest[k][...] = v
-        return {k: v.copy() for k, v in self.latest.items()}
+                self.latest[k][env_indices] = v
+        return {k: v[env_indices] for k, v in self.latest.items()}
 
     def merge_single(self, obs: dict[str, Any], env_index: int) -> dict[str, np.ndarray]:
         """Merged observation of one env (e.g. a final observation), without updating the state."""
@@ -193,39 +294,73 @@ class EpisodeTracker:
         return out
 
 
-def collect_rollout(env: Any, policy: Any, n_steps: int, observation: dict[str, np.ndarray],
+def sample_actions(policy: Any, groups: list[ActorBatch], device: str) -> list[tuple[dict[str, np.ndarray], np.ndarray]]:
+    """Sample actions (and their log-probabilities) for the observations of every acting actor, with one forward
+    pass per policy network: actors that share a network (``policy.network_key``) are batched together.
+
+    :return: ``(actions, log_probs)`` per group, rows in the group's env order.
+    """
+    if len(groups) == 1:
+        return [_sample(policy, groups[0].observations, groups[0].actor_id, device)]
+    network_key = getattr(policy, "network_key", None)
+    by_network: dict[Any, list[int]] = {}
+    for g, group in enumerate(groups):
+        key = network_key(group.actor_id) if network_key is not None else group.actor_id
+        by_network.setdefault(key, []).append(g)
+    out: list[tuple[dict[str, np.ndarray], np.ndarray]] = [None] * len(groups)  # type: ignore[list-item]
+    for members in by_network.values():
+        if len(members) == 1:
+            g = members[0]
+            out[g] = _sample(policy, groups[g].observations, groups[g].actor_id, device)
+            continue
+        first = groups[members[0]]
+        obs = {k: np.concatenate([groups[g].observations[k] for g in members]) for k in first.observations}
+        actions, log_probs = _sample(policy, obs, first.actor_id, device)
+        start = 0
+        for g in members:
+            stop = start + len(groups[g])
+            out[g] = ({k: v[start:stop] for k, v in actions.items()}, log_probs[start:stop])
+            start = stop
+    return out
+
+
+def _sample(policy: Any, observations: dict[str, np.ndarray], actor_id: ActorID, device: str
+            ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    out = policy.compute_substep_policy_output(to_tensor_dict(observations, device), actor_id)
+    actions = out.prob_dist.sample()
+    log_prob = out.log_probs_for_actions(actions)
+    return {k: v.cpu().numpy() for k, v in actions.items()}, log_prob.cpu().numpy()
+
+
+def collect_rollout(env: Any, policy: Any, n_steps: int, groups: list[ActorBatch],
                     tracker: EpisodeTracker | None = None, device: str = "cpu",
                     merger: CriticObservationMerger | None = None) -> RolloutBatch:
-    """Step ``env`` (a structured vector env) ``n_steps`` times with ``policy`` (one batched forward per step).
+    """Step ``env`` (a structured vector env) ``n_steps`` times with ``policy``, batched per acting actor (one
+    forward pass per policy network per step, :func:`sample_actions`).
 
-    :param env: the vector env (already reset; ``observation`` is its current batched observation).
+    :param env: the vector env (already reset; ``groups`` are its current observations per acting actor).
     :param policy: a :class:`~maze.train.agent.torch_policy.TorchPolicy`.
-    :param n_steps: number of (sub-)steps.
-    :param observation: the current batched observation.
+    :param n_steps: number of vector steps (each env does one (sub-)step per vector step).
+    :param groups: the current observations per acting actor (``env.reset_groups()`` or the previous batch's
+        ``last_groups``).
     :param tracker: optional episode tracker (returns, lengths and statistics of finished episodes).
     :param device: torch device of the policy.
     :param merger: builds merged critic inputs (shared critics of structured envs with differing sub-step keys).
-    :return: the batch; ``batch.last_observation`` is the observation to continue from.
+    :return: the batch; ``batch.last_groups`` are the observations to continue from.
     """
     batch = RolloutBatch()
     if merger is not None:
-        batch.critic_observations, batch.final_critic_observations = [], []
-    obs = observation
+        batch.final_critic_observations = []
     with torch.no_grad():
         for _ in range(n_steps):
-            actor_id = env.actor_id()
-            out = policy.compute_substep_policy_output(to_tensor_dict(obs, device), actor_id)
-            actions = out.prob_dist.sample()
-            log_prob = out.log_probs_for_actions(actions)
-            np_actions = {k: v.cpu().numpy() for k, v in actions.items()}
-            next_obs, rewards, terminated, truncated, infos = env.step(np_actions)
-            t = len(batch.actor_ids)
-            batch.actor_ids.append(actor_id)
-            batch.observations.append(obs)
-            if merger is not None:
-                batch.critic_observations.append(merger.merge(obs))  # type: ignore[union-attr]
-            batch.actions.append(np_actions)
-            batch.log_probs.append(log_prob.cpu().numpy())
+            sampled = sample_actions(policy, groups, device)
+            step = [ActorStep(group.actor_id, group.env_indices, group.observations, actions, log_probs,
+                              merger.merge(group.observations, group.env_indices) if merger is not None else None)
+                    for group, (actions, log_probs) in zip(groups, sampled)]
+            next_groups, rewards, terminated, truncated, infos = env.step_groups(
+                {part.actor_id: part.actions for part in step})
+            t = len(batch.steps)
+            batch.steps.append(step)
             batch.rewards.append(rewards)
             batch.terminated.append(terminated)
             batch.truncated.append(truncated)
@@ -241,9 +376,8 @@ def collect_rollout(env: Any, policy: Any, n_steps: int, observation: dict[str, 
                     merger.reset_envs(done)
             if tracker is not None:
                 tracker.step(rewards, done, infos)
-            obs = next_obs
-    batch.last_observation = obs
-    batch.last_actor_id = env.actor_id()
+            groups = next_groups
+    batch.last_groups = groups
     if merger is not None:
-        batch.last_critic_observation = merger.merge(obs)
+        batch.last_critic_observations = [merger.merge(g.observations, g.env_indices) for g in groups]
     return batch

@@ -15,8 +15,8 @@ from maze.train.trainers.common.model_selection.model_selection_base import Mode
 class RolloutEvaluator(Evaluator):
     """Runs ``n_episodes`` episodes on the eval env and reports their mean return.
 
-    Episodes are spread over the envs of the (vector) eval env; the policy is queried once per step for all
-    envs. The eval env is re-seeded with the same seeds before every evaluation, so evaluations of different
+    Episodes are spread over the envs of the (vector) eval env; the policy is queried once per step and acting
+    actor (envs at different sub-steps or agents are batched per actor). The eval env is re-seeded with the same seeds before every evaluation, so evaluations of different
     epochs see the same episodes. Statistics: the envs' episode statistics (``BaseEnvEvents`` reward and KPIs, env
     events) of the evaluated episodes.
 
@@ -58,11 +58,13 @@ class RolloutEvaluator(Evaluator):
         was_training = getattr(policy, "networks", None) is not None
         if was_training:
             policy.eval()
-        obs = env.reset()
+        groups = env.reset_groups()
         try:
             while (done_count < quota).any():
-                actions = policy.compute_actions_batched(obs, env.actor_id(), deterministic=self.deterministic)
-                obs, rewards, terminated, truncated, infos = env.step(actions)
+                actions = {group.actor_id: policy.compute_actions_batched(group.observations, group.actor_id,
+                                                                          deterministic=self.deterministic)
+                           for group in groups}
+                groups, rewards, terminated, truncated, infos = env.step_groups(actions)
                 done = terminated | truncated
                 cut = np.zeros_like(done)
                 if self.max_episode_steps:
@@ -73,7 +75,7 @@ class RolloutEvaluator(Evaluator):
                 done_count += record
                 if cut.any():
                     # an episode was cut by max_episode_steps: restart all envs (unfinished episodes are dropped)
-                    obs = env.reset()
+                    groups = env.reset_groups()
                     tracker.reset()
         finally:
             if was_training:
