@@ -240,3 +240,33 @@ def test_without_tqdm_a_bar_becomes_log_lines(monkeypatch: pytest.MonkeyPatch, c
         progress.close()
     assert stream.getvalue() == "" and [r.getMessage().split(" | ")[0] for r in caplog.records] == ["episode 1/2",
                                                                                                      "episode 2/2"]
+
+
+def test_sweeps_log_their_progress_per_run(tmp_path: Path) -> None:
+    """``maze-run -m``: the sweep's size, every run's start (with its overrides) and end with position and ETA, and a
+    summary; single runs show none of it."""
+    result = _maze_run(["-m", "env.name=CartPole-v1", "runner.n_episodes=1", "seeding.env_base_seed=1,2",
+                        "seeding.agent_base_seed=3,4,5"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout + result.stderr
+    assert re.search(r"sweep of 6 runs \(BasicSweeper\) into outputs/multirun/", out)
+    for k in range(1, 7):
+        assert re.search(rf"sweep run {k}/6 started: env\.name=CartPole-v1 .*seeding\.env_base_seed=\d", out)
+        assert re.search(rf"sweep run {k}/6 finished in \d+:\d\d:\d\d \| sweep run {k}/6 \| .* ETA \d+:\d\d:\d\d", out)
+    assert "sweep run 1/6 started: env.name=CartPole-v1 runner.n_episodes=1 seeding.env_base_seed=1 " \
+           "seeding.agent_base_seed=3" in out
+    assert re.search(r"sweep finished: 6 runs \(6 completed, 0 failed\) in \d+:\d\d:\d\d", out)
+    single = _maze_run(["env.name=CartPole-v1", "runner.n_episodes=1"], tmp_path)
+    assert single.returncode == 0
+    assert not re.search(r"sweep (of|run|finished)", single.stdout + single.stderr)
+
+
+def test_sweep_size_is_the_product_of_the_sweep_overrides() -> None:
+    from maze.core.utils.sweep_progress import count_sweep_runs
+
+    assert count_sweep_runs(["a=1,2,3", "b=x,y", "c=5"]) == 6
+    assert count_sweep_runs(["a=range(0,4)"], {"b": "choice(1,2)"}) == 8
+    assert count_sweep_runs(["a=1,2"], {"a": "7,8,9"}) == 2  # the command line wins over hydra.sweeper.params
+    assert count_sweep_runs([]) == 1
+    with pytest.raises(ValueError, match=r"cannot parse the sweep override 'a=\(1'"):
+        count_sweep_runs(["a=(1"])
