@@ -3,9 +3,12 @@ costs a set amount of CPU (CartPole dynamics plus busy work, default 1 ms; :mod:
 
 Measured in one run (env steps/s; a structured step counts each sub-step, as Maze's ``total_env_steps`` does):
 
-* baselines: gymnasium ``SyncVectorEnv`` (1 env) and ``AsyncVectorEnv`` (2 workers) with random actions, and the
-  same vector envs plus the batched forward pass a PPO collection needs, in plain torch (64x64 tanh MLP as
-  ``model=mlp``, categorical sample and log-prob, observations to tensors and actions back to numpy);
+* baselines: gymnasium ``SyncVectorEnv`` (1 env) and ``AsyncVectorEnv`` (1 and 2 workers) with random actions,
+  and the same vector envs plus the batched forward pass a PPO collection needs, in plain torch (64x64 tanh MLP as
+  ``model=mlp``, categorical sample and log-prob, observations to tensors and actions back to numpy). Like is
+  compared with like: the in-process ``runner=dev`` with the sync vector env, worker processes (``runner=local``)
+  with the async one of as many workers (a worker process costs a pipe round trip per step, ~0.3 ms here, in
+  gymnasium as in Maze);
 * Maze PPO collection (``time_rollout`` and ``total_env_steps`` of the trainer's typed epoch statistics) with the
   vector env of ``runner=dev`` (1 env in the main process) and ``runner=local`` (1 and 2 worker processes), on the
   flat and the structured (two sub-steps) env;
@@ -225,17 +228,19 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
           f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}")
 
     plain = PlainPolicy()
-    base1, base2 = "gym sync 1 env + forward", "gym async 2 workers + forward"
+    # like for like: in-process envs against gymnasium's sync vector env, worker processes against its async one
+    base1, base1w, base2 = "gym sync 1 env + forward", "gym async 1 worker + forward", "gym async 2 workers + forward"
     #: name -> (measurement, name of its baseline or None)
     configs: dict[str, tuple[Callable[[], float], str | None]] = {
         "gym sync 1 env, random": (lambda: gym_vector_rate("sync", 1, work, secs, None), None),
         "gym async 2 workers, random": (lambda: gym_vector_rate("async", 2, work, secs, None), None),
         base1: (lambda: gym_vector_rate("sync", 1, work, secs, plain), None),
+        base1w: (lambda: gym_vector_rate("async", 1, work, secs, plain), None),
         base2: (lambda: gym_vector_rate("async", 2, work, secs, plain), None),
     }
     for structured in (False, True):
         factory = env_factory(structured, work)
-        for mode, n, base in (("dev", 1, base1), ("local", 1, base1), ("local", 2, base2)):
+        for mode, n, base in (("dev", 1, base1), ("local", 1, base1w), ("local", 2, base2)):
             name = f"maze PPO collection {'structured' if structured else 'flat'}, runner={mode}, {n} env{'s' * (n > 1)}"
             configs[name] = (lambda m=mode, k=n, f=factory: maze_collection_rate(m, k, f, secs, cost_s), base)
     lengths: dict[str, float] = {}
