@@ -6,7 +6,7 @@ in between, as log lines (a second bar would fight the runs' bars for the termin
 
     sweep of 4 runs (BasicSweeper) into outputs/multirun/2026-12-01_10-00-00
     sweep run 1/4 started: algorithm.lr=0.001 seeding.env_base_seed=1
-    sweep run 1/4 finished in 12.3s | sweep run 1/4 | 25% | 0.081 sweep runs/s | ETA 0:00:37
+    sweep run 1/4 finished in 0:00:12 | sweep run 1/4 | 0.0813 sweep runs/s | ETA 0:00:37
     ...
     sweep finished: 4 runs (4 completed, 0 failed) in 0:00:49 into outputs/multirun/2026-12-01_10-00-00
 
