@@ -26,17 +26,8 @@ class A2C(MultiStepActorCritic):
             # ---- policy gradient with (normalized) advantages, entropy bonus, value regression
             policy_loss = -(log_probs * data.advantages).mean()
             value_loss = self.value_loss(value_pred, data.returns)
-            if train_policy:
-                term = cfg.policy_loss_coef * policy_loss
-                loss = term if loss is None else loss + term
-                if entropy_in_loss:
-                    entropy_mean = entropy.mean()
-                    loss = loss - cfg.entropy_coef * entropy_mean
-            term = cfg.value_loss_coef * value_loss
-            loss = term if loss is None else loss + term
+            loss, entropy_mean = self.add_actor_loss(loss, policy_loss, entropy, value_loss, train_policy)
             with torch.no_grad():
-                if not entropy_in_loss:
-                    entropy_mean = entropy.mean()
                 critic_value = self.model.critic.to_value(value_pred).mean()
                 stat_rows[self.actor_label(aid)] = torch.stack([policy_loss, entropy_mean, value_loss, critic_value])
         if loss is None:

@@ -52,17 +52,8 @@ class PPO(MultiStepActorCritic):
                     adv = mb_data.advantages
                     policy_loss = -torch.min(ratio * adv, torch.clamp(ratio, 1.0 - clip, 1.0 + clip) * adv).mean()
                     value_loss = self.value_loss(value_pred, mb_data.returns)
-                    if train_policy:
-                        term = cfg.policy_loss_coef * policy_loss
-                        loss = term if loss is None else loss + term
-                        if entropy_in_loss:
-                            entropy_mean = entropy.mean()
-                            loss = loss - cfg.entropy_coef * entropy_mean
-                    term = cfg.value_loss_coef * value_loss
-                    loss = term if loss is None else loss + term
+                    loss, entropy_mean = self.add_actor_loss(loss, policy_loss, entropy, value_loss, train_policy)
                     with torch.no_grad():
-                        if not entropy_in_loss:
-                            entropy_mean = entropy.mean()
                         ratio_change = ratio - 1.0
                         approx_kl = (ratio_change - log_ratio).mean()
                         clip_fraction = (ratio_change.abs() > clip).float().mean()

@@ -317,6 +317,28 @@ class MultiStepActorCritic(Trainer):
         value_pred = self.model.critic.predict_value(critic_obs, data.actor_id.step_key, data.prev_values)
         return log_probs, entropy, value_pred
 
+    def add_actor_loss(self, loss: torch.Tensor | None, policy_loss: torch.Tensor, entropy: torch.Tensor,
+                       value_loss: torch.Tensor, train_policy: bool) -> tuple[torch.Tensor, torch.Tensor]:
+        """Add one actor's weighted terms to the running ``loss``: the policy term and the entropy bonus while the
+        policy trains (no entropy term when ``entropy_coef`` is 0), then the value term.
+
+        :return: the new loss and the actor's mean entropy (the statistic; without gradient when not in the loss).
+        """
+        cfg = self.algorithm_config
+        entropy_in_loss = train_policy and cfg.entropy_coef != 0.0
+        if train_policy:
+            term = cfg.policy_loss_coef * policy_loss
+            loss = term if loss is None else loss + term
+            if entropy_in_loss:
+                entropy_mean = entropy.mean()
+                loss = loss - cfg.entropy_coef * entropy_mean
+        term = cfg.value_loss_coef * value_loss
+        loss = term if loss is None else loss + term
+        if not entropy_in_loss:
+            with torch.no_grad():
+                entropy_mean = entropy.mean()
+        return loss, entropy_mean
+
     def value_loss(self, value_pred: torch.Tensor, returns: torch.Tensor) -> torch.Tensor:
         """Mean squared error between predictions and (transformed) returns."""
         target = self.model.critic.to_prediction_target(returns)

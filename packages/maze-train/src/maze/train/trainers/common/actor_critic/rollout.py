@@ -162,17 +162,6 @@ class RolloutBatch:
         """Number of env (sub-)steps in the batch (``T * n_envs``)."""
         return len(self.steps) * self.n_envs
 
-    def actor_grid(self) -> list[list[ActorID]]:
-        """The acting actor of every ``(t, env)`` cell."""
-        grid = []
-        for step in self.steps:
-            row: list[ActorID] = [None] * self.n_envs  # type: ignore[list-item]
-            for part in step:
-                for i in part.env_indices:
-                    row[i] = part.actor_id
-            grid.append(row)
-        return grid
-
     def agent_ids(self) -> np.ndarray:
         """The acting agent of every cell, ``(T, n_envs)``."""
         out = np.zeros((len(self.steps), self.n_envs), dtype=np.int64)
