@@ -79,6 +79,47 @@ def test_masked_categorical_never_samples_masked_actions():
     assert torch.all(cold.dist.probs[mask == 0] == 0.0)
 
 
+def test_categorical_equals_torch_categorical_values_and_gradients():
+    """The direct computations give torch's values and gradients, masked rows and temperature included."""
+    logits = torch.randn(64, 4)
+    logits[::3, 1] = float("-inf")
+    logits[1::3, 2] = torch.finfo(torch.float32).min
+    actions = torch.randint(0, 4, (64,))
+    actions[::3] = torch.where(actions[::3] == 1, torch.zeros_like(actions[::3]), actions[::3])
+    for temperature in (1.0, 0.7):
+        ours_in = logits.clone().requires_grad_()
+        ref_in = logits.clone().requires_grad_()
+        ours = CategoricalProbabilityDistribution(ours_in, spaces.Discrete(4), temperature=temperature)
+        ref = Categorical(logits=ref_in / temperature)
+        torch.testing.assert_close(ours.log_prob(actions), ref.log_prob(actions))
+        torch.testing.assert_close(ours.entropy(), ref.entropy())
+        torch.testing.assert_close(ours.probs, ref.probs)
+        (ours.log_prob(actions).sum() + 0.1 * ours.entropy().sum()).backward()
+        (ref.log_prob(actions).sum() + 0.1 * ref.entropy().sum()).backward()
+        torch.testing.assert_close(ours_in.grad, ref_in.grad)
+        other_logits = torch.randn(64, 4)
+        other = CategoricalProbabilityDistribution(other_logits, spaces.Discrete(4))
+        torch.testing.assert_close(ours.kl(other), torch.distributions.kl_divergence(ref, Categorical(logits=other_logits)))
+    # actions broadcast against the batch as in torch (e.g. all actions of every row)
+    dist = CategoricalProbabilityDistribution(logits, spaces.Discrete(4))
+    every = torch.arange(4).view(4, 1).expand(4, 64)
+    torch.testing.assert_close(dist.log_prob(every), Categorical(logits=logits).log_prob(every))
+    # an action ``other`` cannot take makes the KL infinite
+    masked_other = CategoricalProbabilityDistribution(torch.tensor([[0.0, float("-inf")]]), spaces.Discrete(2))
+    assert torch.isinf(CategoricalProbabilityDistribution(torch.zeros(1, 2), spaces.Discrete(2)).kl(masked_other)).all()
+    with pytest.raises(TypeError, match="CategoricalProbabilityDistribution"):
+        dist.kl(BernoulliProbabilityDistribution(torch.zeros(64, 4), spaces.MultiBinary(4)))
+
+
+def test_categorical_samples_follow_the_probabilities():
+    probs = torch.tensor([0.1, 0.0, 0.6, 0.3])
+    dist = CategoricalProbabilityDistribution(probs.log().expand(100_000, 4), spaces.Discrete(4))
+    counts = torch.bincount(dist.sample(), minlength=4).double() / 100_000
+    # 100k draws: the standard error of each frequency is <= 0.0016, so 0.006 is more than 3.5 of them
+    torch.testing.assert_close(counts, probs.double(), atol=0.006, rtol=0.0)
+    assert counts[1] == 0.0
+
+
 def test_bernoulli_sums_over_bits():
     logits = torch.tensor([[0.0, 2.0, -1.0], [0.5, 0.5, 0.5]])
     dist = BernoulliProbabilityDistribution(logits, spaces.MultiBinary(3))
