@@ -3,14 +3,18 @@ pickled ones (flat CartPole, an image env, structured envs whose sub-steps have 
 actions taken from shared arrays reach the envs unchanged, bad observations are named, and a dead worker is still
 named and leaves no segment behind. Several envs per worker (``n_workers``): the same trajectories as the sequential
 vector env (lock-step and grouped, even and uneven chunks), results per env in env order, faults naming the env that
-raised or the dead worker with its envs."""
+raised or the dead worker with its envs. The pipes' messages (:class:`Channel`): any size arrives whole, a closed
+peer is an ``EOFError``/``BrokenPipeError``; workers started with ``spawn`` get their pipe ends too."""
 
 from __future__ import annotations
 
+import functools
+import multiprocessing as mp
 import os
 import pickle
 import signal
 import time
+from multiprocessing.connection import Connection
 from multiprocessing.shared_memory import SharedMemory
 from typing import Any
 
@@ -26,7 +30,12 @@ from maze.core.env.observation_conversion import ObservationConversionInterface
 from maze.core.env.structured_env import ActorID
 from maze.core.wrappers.maze_gym_env_wrapper import GymMazeEnv
 from maze.train.parallelization.vector_env.sequential_vector_env import SequentialVectorEnv
-from maze.train.parallelization.vector_env.subproc_vector_env import SubprocVectorEnv, VectorEnvWorkerError, split_envs
+from maze.train.parallelization.vector_env.subproc_vector_env import (
+    Channel,
+    SubprocVectorEnv,
+    VectorEnvWorkerError,
+    split_envs,
+)
 from maze.train.parallelization.vector_env.vector_env import VectorEnvError
 
 
@@ -192,8 +201,11 @@ def test_shared_memory_and_pickled_observations_are_identical(factory, n_steps) 
         assert not np.array_equal(first[0], first[1]) and not np.array_equal(first[1], first[2])
         # the returned batch is a copy: the next step does not change it
         kept = a[-1][0]["observation"].copy()
-        shared.step({"action": np.zeros(3, dtype=np.int64)})
+        _, _, terminated, truncated, infos = shared.step({"action": np.zeros(3, dtype=np.int64)})
         np.testing.assert_array_equal(a[-1][0]["observation"], kept)
+        # one info dict per env, the caller's to change; empty ones (not sent by the workers) too
+        assert all(type(info) is dict for info in infos) and len({id(info) for info in infos}) == 3
+        assert all(info == {} for info, ended in zip(infos, terminated | truncated) if not ended)
     finally:
         shared.close()
         pickled.close()
@@ -524,3 +536,86 @@ def test_killed_multi_env_worker_names_the_worker_and_its_envs(worker, envs) -> 
             env.step({"action": np.zeros(3, dtype=np.int64)})
     finally:
         env.close()
+
+
+# ---------------------------------------------------------------------------------------------- the pipes' messages
+def _echo(commands: Connection, results: Connection, parent_ends: tuple[Connection, ...]) -> None:
+    """Send every message back until ``None`` comes (then exit, closing this process's pipe ends)."""
+    for end in parent_ends:
+        end.close()
+    channel = Channel(commands, results)
+    while (message := channel.recv()) is not None:
+        channel.send(message)
+
+
+def test_channel_moves_messages_of_any_size_and_names_a_closed_peer() -> None:
+    ctx = mp.get_context("fork")
+    commands_in, commands_out = ctx.Pipe(duplex=False)
+    results_in, results_out = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_echo, args=(commands_in, results_out, (results_in, commands_out)), daemon=True)
+    process.start()
+    commands_in.close()
+    results_out.close()
+    channel = Channel(results_in, commands_out)
+    try:
+        assert not channel.poll(0.05)
+        rng = np.random.default_rng(0)
+        # below, at and beyond what the first read of a message asks for (64 KiB); beyond the pipe's buffer
+        for n_bytes in (0, 1, 65_000, 65_536, 200_000, 3_000_000):
+            payload = rng.integers(0, 256, n_bytes, dtype=np.uint8)
+            channel.send(("ok", payload, {"n": n_bytes}))
+            assert channel.poll(10)
+            status, echoed, info = channel.recv()
+            assert status == "ok" and info == {"n": n_bytes}
+            np.testing.assert_array_equal(echoed, payload)
+        channel.send(None)
+        process.join(10)
+        assert process.exitcode == 0
+        assert channel.poll(1)  # the end of the pipe is readable
+        with pytest.raises(EOFError):
+            channel.recv()
+        with pytest.raises(BrokenPipeError):
+            channel.send("anyone there?")
+    finally:
+        channel.close()
+        process.join(1)
+
+
+def test_channel_reads_messages_that_arrive_together() -> None:
+    """A read that takes in the start of the next message too keeps it for the next ``recv`` (one pipe looped back
+    into the same channel; the messages fit into its buffer)."""
+    reader, writer = mp.Pipe(duplex=False)
+    channel = Channel(reader, writer)
+    try:
+        messages = [("a", 1), {"b": [2, 3]}, None, np.arange(3_000, dtype=np.int64), np.arange(3_500, dtype=np.int64)]
+        for message in messages:  # written before any is read: the first read takes all of them but the last part
+            channel.send(message)
+        for message in messages:
+            assert channel.poll(0)
+            received = channel.recv()
+            if isinstance(message, np.ndarray):
+                np.testing.assert_array_equal(received, message)
+            else:
+                assert received == message
+        assert not channel.poll(0)
+    finally:
+        channel.close()
+
+
+def test_spawned_workers_get_their_pipe_ends() -> None:
+    """With the ``spawn`` start method the pipe ends are pickled into the workers: stepping, a call and a fault
+    behave as under ``fork``."""
+    factory = functools.partial(GymMazeEnv, "CartPole-v1")
+    env = SubprocVectorEnv([factory] * 2, start_method="spawn")
+    sequential = SequentialVectorEnv([factory] * 2)
+    try:
+        _assert_same(_trajectory(env, 30), _trajectory(sequential, 30))
+        assert env.call_env(1, "actor_id") == ActorID(0, 0)
+        pid = env.processes[1].pid
+        os.kill(pid, signal.SIGKILL)
+        env.processes[1].join(timeout=10)
+        with pytest.raises(VectorEnvWorkerError, match=rf"^env worker 1 \(pid {pid}\) died with exit code -9"):
+            env.step({"action": np.zeros(2, dtype=np.int64)})
+    finally:
+        env.close()
+        sequential.close()

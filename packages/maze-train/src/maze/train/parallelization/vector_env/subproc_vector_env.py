@@ -1,9 +1,11 @@
 """Envs in worker processes (the ``local`` run mode).
 
 Each worker owns one env (the default) or, with ``n_workers``, a contiguous chunk of the envs, which it creates and
-steps in order; it talks to the main process over a pipe, one message per worker and command: a step sends the actions
-of all the worker's envs in one message and gets their results (rewards, flags, infos, acting actors, the pickled rest
-of the observations) in one reply. Every fault of a worker surfaces as one :class:`VectorEnvWorkerError` naming the
+steps in order; it talks to the main process over two pipes (commands in, replies out; :class:`Channel`), one message
+per worker and command: a step sends the actions of all the worker's envs in one message and gets their results in
+one reply: rewards and flags, the pickled rest of the observations, and only what is not empty or changed: infos that
+are empty come as ``None`` (a fresh ``{}`` in the main process), an env's acting actor only when it differs from the
+one of its last reply. Every fault of a worker surfaces as one :class:`VectorEnvWorkerError` naming the
 env index, the worker's pid and the command it was serving:
 
 * an env that raises: the worker sends its formatted traceback back, which the error carries, and names the env (of
@@ -21,7 +23,8 @@ Observations and actions travel through shared memory (``shared_memory=True``, t
 in gymnasium's ``AsyncVectorEnv``: the main process allocates one ``(n_envs, *shape)`` array per (sub-step key,
 key) of every sub-step's observation and action space (:class:`SharedSpaceMemory`), its rows indexed by the env
 index. Each worker writes its envs' observations into their rows in place and the main process copies the batch
-out; the main process writes the batched actions in place and each worker takes its envs' rows — instead of
+out (the batches it returns are the caller's: a rollout keeps every step's; a copy costs a fraction of a pipe round
+trip); the main process writes the batched actions in place and each worker takes its envs' rows — instead of
 pickling them through the pipes per step. Observation values are cast to the space's dtype (``same_kind``); an
 observation whose shape or keys differ from its space is an error of its env (raised in the worker, carried by
 :class:`VectorEnvWorkerError`). Keys whose space has no fixed shape and numeric dtype (e.g. ``Text``, nested
@@ -33,8 +36,11 @@ The memory is released on :meth:`SubprocVectorEnv.close` and after a worker faul
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import pickle
 import select
 import signal
+import struct
 import sys
 import traceback
 from dataclasses import dataclass
@@ -65,11 +71,103 @@ from maze.train.parallelization.vector_env.vector_env import (
 )
 
 _POLL_SECONDS = 0.5
-_POLL_MS = int(_POLL_SECONDS * 1000)
 #: how long a worker whose pipe broke is waited for, to learn its exit code
 _JOIN_SECONDS = 1.0
 #: errors of a pipe whose other end is gone
 _PIPE_ERRORS = (EOFError, ConnectionResetError, BrokenPipeError, OSError)
+
+#: the length prefix of a message
+_HEADER = struct.Struct("<Q")
+#: bytes asked for by the first read of a message (a step's reply fits, pickled observations too, mostly)
+_READ_SIZE = 1 << 16
+#: whether pipe ends are file descriptors that ``os.read``/``os.writev`` can use (else: ``Connection``'s methods)
+_RAW_PIPES = os.name == "posix"
+
+
+class Channel:
+    """One side of the two pipes between the main process and a worker: it writes messages into one and reads
+    the other's.
+
+    A message is its pickle (highest protocol) behind a length prefix, written with one ``writev`` and read with one
+    ``read`` (a large one with as many more as it takes): about half the time per message of a duplex
+    ``multiprocessing`` pipe, which is a socket pair whose ``Connection`` builds a pickler per message and reads a
+    message's header and body separately. The :class:`Connection` objects carry the pipe ends into a worker (under
+    any start method) and close them; where their ends are no file descriptors (Windows), their
+    ``send_bytes``/``recv_bytes``/``poll`` move the pickles. Made in the process that uses it (it is not picklable).
+
+    :param reader: the end of the pipe this side reads.
+    :param writer: the end of the pipe this side writes.
+    """
+
+    def __init__(self, reader: Connection, writer: Connection) -> None:
+        self.reader, self.writer = reader, writer
+        self._read_fd, self._write_fd = reader.fileno(), writer.fileno()
+        self._pending = b""  # bytes read past the end of the last message
+        self._poller: Any = None
+        if _RAW_PIPES and hasattr(select, "poll"):
+            # one ``poll`` syscall on a poller made once (``Connection.poll`` builds a selector per call: hot path)
+            self._poller = select.poll()
+            self._poller.register(self._read_fd, select.POLLIN)  # POLLHUP/POLLERR are always reported
+
+    def poll(self, timeout: float) -> bool:
+        """Whether a message (or the end of the pipe) is readable within ``timeout`` seconds."""
+        if self._pending:
+            return True
+        if self._poller is None:
+            return self.reader.poll(timeout)
+        return bool(self._poller.poll(int(timeout * 1000)))
+
+    def send(self, message: Any) -> None:
+        """Pickle ``message`` and write it.
+
+        :raises BrokenPipeError: the other side has closed its end (e.g. the process died).
+        """
+        payload = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+        if not _RAW_PIPES:
+            self.writer.send_bytes(payload)
+            return
+        header = _HEADER.pack(len(payload))
+        written = os.writev(self._write_fd, (header, payload))
+        while written < len(header) + len(payload):  # a write cut short (e.g. by a signal): the rest
+            if written < len(header):
+                written += os.writev(self._write_fd, (header[written:], payload))
+            else:
+                written += os.write(self._write_fd, memoryview(payload)[written - len(header):])
+
+    def recv(self) -> Any:
+        """Read the next message (blocks until it is there).
+
+        :raises EOFError: the other side has closed its end before (or while) sending it.
+        """
+        if not _RAW_PIPES:
+            return pickle.loads(self.reader.recv_bytes())
+        data = self._pending or self._read(_READ_SIZE)
+        while len(data) < _HEADER.size:
+            data += self._read(_READ_SIZE)
+        end = _HEADER.size + _HEADER.unpack_from(data)[0]
+        if len(data) < end:  # a large message: read the rest into its buffer
+            buffer = bytearray(end)
+            buffer[:len(data)] = data
+            view, have = memoryview(buffer), len(data)
+            while have < end:
+                n = os.readv(self._read_fd, (view[have:],))
+                if n == 0:
+                    raise EOFError("the pipe was closed in the middle of a message")
+                have += n
+            data = buffer
+        self._pending = bytes(data[end:]) if len(data) > end else b""
+        return pickle.loads(memoryview(data)[_HEADER.size:end])
+
+    def _read(self, size: int) -> bytes:
+        data = os.read(self._read_fd, size)
+        if not data:
+            raise EOFError("the pipe was closed")
+        return data
+
+    def close(self) -> None:
+        """Close both pipe ends."""
+        self.reader.close()
+        self.writer.close()
 
 
 class VectorEnvWorkerError(VectorEnvError):
@@ -121,6 +219,8 @@ def describe_exit_code(exitcode: int) -> str:
 #: spaces whose values go through shared memory: a fixed shape and a numeric dtype
 _SHARED_SPACES = (gym.spaces.Box, gym.spaces.Discrete, gym.spaces.MultiBinary, gym.spaces.MultiDiscrete)
 _ALIGN = 64
+#: the acting actor of every env as the main process knows it before the first reset
+_INITIAL_ACTOR = ActorID(0, 0)
 
 
 @dataclass(frozen=True)
@@ -162,7 +262,7 @@ class SharedSpaceMemory:
     The main process :meth:`create` s one for the observation spaces and one for the action spaces; workers
     :meth:`attach` to their :attr:`layout`. Observations: a worker :meth:`write` s its env's row, the main process
     reads copies (:meth:`read_batch`, :meth:`read_env`). Actions: the main process :meth:`write_batch` es, a worker
-    :meth:`take_env` s its row.
+    :meth:`take_env` s its row. The views of an env's rows are made once, on its first write or take.
 
     :param segment: the shared memory segment.
     :param layout: where each array lies.
@@ -176,6 +276,7 @@ class SharedSpaceMemory:
             dtype = np.dtype(spec.dtype)
             shape = (layout.n_envs, *spec.shape)
             self.arrays.setdefault(spec.step_key, {})[spec.key] = np.ndarray(shape, dtype, segment.buf, spec.offset)
+        self._rows: dict[tuple[StepKeyType, int], dict[str, np.ndarray]] = {}
         self._closed = False
 
     @classmethod
@@ -207,30 +308,41 @@ class SharedSpaceMemory:
         :return: the keys that are not in shared memory (``None`` if there are none); they are pickled.
         :raises ValueError: a value whose shape differs from its space, or a key of the space that is missing.
         """
-        arrays = self.arrays.get(step_key)
-        if arrays is None:
+        rows = self.rows(step_key, env_index)
+        if not rows:
             return dict(observation)
         rest: dict[str, Any] | None = None
         written = 0
         for key, value in observation.items():
-            target = arrays.get(key)
-            if target is None:
+            row = rows.get(key)
+            if row is None:
                 if rest is None:
                     rest = {}
                 rest[key] = value
                 continue
-            row = target[env_index, ...]  # a view, also of scalar spaces
             value = np.asarray(value)
             if value.shape != row.shape:
                 raise ValueError(f"observation '{key}' of sub-step {step_key!r} has shape {value.shape}, but its "
                                  f"observation space declares shape {row.shape}")
-            np.copyto(row, value, casting="same_kind")
+            if value.dtype == row.dtype:
+                row[...] = value  # a plain copy (``copyto``'s casting check costs as much as copying an image)
+            else:
+                np.copyto(row, value, casting="same_kind")
             written += 1
-        if written != len(arrays):
-            missing = sorted(set(arrays) - set(observation))
+        if written != len(rows):
+            missing = sorted(set(rows) - set(observation))
             raise ValueError(f"the observation of sub-step {step_key!r} lacks the key(s) {missing} of its observation "
                              f"space (it has {sorted(observation)})")
         return rest
+
+    def rows(self, step_key: StepKeyType, env_index: int) -> dict[str, np.ndarray]:
+        """Views of env ``env_index``'s rows of sub-step ``step_key`` (0-d views of scalar spaces; empty if no key
+        of the sub-step is shared), made on the first call."""
+        rows = self._rows.get((step_key, env_index))
+        if rows is None:
+            rows = {key: array[env_index, ...] for key, array in self.arrays.get(step_key, {}).items()}
+            self._rows[(step_key, env_index)] = rows
+        return rows
 
     def read_batch(self, step_key: StepKeyType, env_indices: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Copies of the batched arrays of sub-step ``step_key``: all rows, or those of ``env_indices``."""
@@ -269,11 +381,11 @@ class SharedSpaceMemory:
     def take_env(self, step_key: StepKeyType, env_index: int, keys: Sequence[str]) -> dict[str, Any]:
         """Env ``env_index``'s values of ``keys`` (actions, in a worker): what indexing the batch gives (numpy
         scalars of scalar spaces), arrays copied out of the shared buffer."""
-        arrays = self.arrays[step_key]
+        rows = self.rows(step_key, env_index)
         out = {}
         for key in keys:
-            value = arrays[key][env_index]
-            out[key] = value.copy() if isinstance(value, np.ndarray) else value
+            row = rows[key]
+            out[key] = row[()] if row.ndim == 0 else row.copy()
         return out
 
     def close(self) -> None:
@@ -281,7 +393,7 @@ class SharedSpaceMemory:
         if self._closed:
             return
         self._closed = True
-        self.arrays = {}
+        self.arrays, self._rows = {}, {}
         try:
             self.segment.close()
         except BufferError:  # a view is still referenced somewhere: the mapping goes with the process
@@ -293,15 +405,21 @@ class SharedSpaceMemory:
                 pass
 
 
-def _worker(remote: Connection, parent_remote: Connection, pickled_factories: Sequence[bytes],
-            env_indices: Sequence[int]) -> None:
+def _worker(commands: Connection, results: Connection, parent_ends: Sequence[Connection],
+            pickled_factories: Sequence[bytes], env_indices: Sequence[int]) -> None:
     """Worker loop: create the envs of ``env_indices`` (in order), then serve ``attach``/``step``/``reset``/``call``/
     ``close`` commands for all of them (one message per command, one reply with a result per env).
 
     A failure is replied as ``("error", (env index, traceback))``; the env index is that of the env being served
     when it happened, ``None`` for a fault of the worker itself (e.g. a reply that cannot be pickled).
+
+    :param commands: the end of the pipe of the commands that the worker reads.
+    :param results: the end of the pipe of the replies that the worker writes.
+    :param parent_ends: the main process's ends of both pipes (closed here).
     """
-    parent_remote.close()
+    for end in parent_ends:
+        end.close()
+    remote = Channel(commands, results)
     envs: list[Any] = []
     memory: SharedSpaceMemory | None = None  # observations
     action_memory: SharedSpaceMemory | None = None
@@ -318,6 +436,9 @@ def _worker(remote: Connection, parent_remote: Connection, pickled_factories: Se
         remote.close()
         return
     served = tuple(zip(env_indices, envs))
+    # the acting actor of each env as the main process knows it (from the replies): its actions are for these
+    # actors (their rows in shared memory), and a step's reply names an env's actor only when it changed
+    known_actors = [_INITIAL_ACTOR] * len(envs)
     while True:
         try:
             cmd, data = remote.recv()
@@ -327,24 +448,29 @@ def _worker(remote: Connection, parent_remote: Connection, pickled_factories: Se
         try:
             if cmd == "step":  # per env: the keys of its action in shared memory, the pickled rest
                 replies = []
-                for (i, env), (shared_keys, action) in zip(served, data):
+                for position, ((i, env), (shared_keys, action)) in enumerate(zip(served, data)):
                     current = i
                     if shared_keys:
-                        shared = action_memory.take_env(env.actor_id().step_key, i, shared_keys)  # type: ignore[union-attr]
+                        shared = action_memory.take_env(known_actors[position].step_key, i, shared_keys)  # type: ignore[union-attr]
                         action = shared if action is None else {**shared, **action}
                     obs, rew, term, trunc, info = step_with_auto_reset(env, action)
                     actor_id = env.actor_id()
                     if memory is not None:  # the shared keys go into shared memory, the rest (if any) is pickled
                         obs = memory.write(actor_id.step_key, i, obs)
-                    replies.append((obs, float(rew), bool(term), bool(trunc), info, actor_id))
+                    if actor_id == known_actors[position]:
+                        actor_id = None
+                    else:
+                        known_actors[position] = actor_id
+                    # no info dict and no actor (the common case) are sent as None
+                    replies.append((obs, float(rew), bool(term), bool(trunc), info or None, actor_id))
                 current = None
                 remote.send(("ok", replies))
             elif cmd == "reset":  # per env: its seed
                 replies = []
-                for (i, env), seed in zip(served, data):
+                for position, ((i, env), seed) in enumerate(zip(served, data)):
                     current = i
                     obs, _ = env.reset(seed=seed)
-                    actor_id = env.actor_id()
+                    actor_id = known_actors[position] = env.actor_id()
                     if memory is not None:
                         obs = memory.write(actor_id.step_key, i, obs)
                     replies.append((obs, actor_id))
@@ -421,7 +547,7 @@ class SubprocVectorEnv(StructuredVectorEnv):
         self.worker_envs = split_envs(self.n_envs, int(n_workers))
         #: per env: its worker and its position in the worker's chunk
         self._env_workers = [(w, position) for w, chunk in enumerate(self.worker_envs) for position in range(len(chunk))]
-        self.remotes: list[Connection] = []
+        self.remotes: list[Channel] = []
         self.processes: list[Any] = []  # one per worker
         self._commands = ["start-up"] * len(self.worker_envs)  # what each worker is serving (for errors)
         #: the shared observation and action arrays (``None``: they are pickled)
@@ -432,23 +558,19 @@ class SubprocVectorEnv(StructuredVectorEnv):
             # tracker (started before they are), or theirs would unlink the segment when they exit
             resource_tracker.ensure_running()
         for chunk in self.worker_envs:
-            remote, work_remote = ctx.Pipe()
+            commands_in, commands_out = ctx.Pipe(duplex=False)
+            results_in, results_out = ctx.Pipe(duplex=False)
             pickled = [cloudpickle.dumps(env_factories[i]) for i in chunk]
-            process = ctx.Process(target=_worker, args=(work_remote, remote, pickled, list(chunk)), daemon=True)
+            process = ctx.Process(target=_worker, args=(commands_in, results_out, (results_in, commands_out), pickled,
+                                                        list(chunk)), daemon=True)
             process.start()
-            work_remote.close()
-            self.remotes.append(remote)
+            commands_in.close()  # the worker's ends: a dead worker's pipes break
+            results_out.close()
+            self.remotes.append(Channel(results_in, commands_out))
             self.processes.append(process)
-        self._pollers: list[Any] | None = None
-        if hasattr(select, "poll"):
-            self._pollers = []
-            for remote in self.remotes:
-                poller = select.poll()
-                poller.register(remote.fileno(), select.POLLIN)  # POLLHUP/POLLERR are always reported
-                self._pollers.append(poller)
         spaces = [self._receive(w) for w in range(len(self.worker_envs))]
         self._action_spaces_dict, self._observation_spaces_dict, self._agent_counts_dict = spaces[0]  # of env 0
-        self._actor_ids = [ActorID(0, 0)] * self.n_envs
+        self._actor_ids = [_INITIAL_ACTOR] * self.n_envs
         self._all_envs = np.arange(self.n_envs)
         self._groups = group_by_actor(self._actor_ids, self._all_envs)
         if shared_memory:
@@ -471,18 +593,11 @@ class SubprocVectorEnv(StructuredVectorEnv):
         return len(self.worker_envs)
 
     # ------------------------------------------------------------------ IPC
-    def _wait_readable(self, w: int) -> bool:
-        """Wait up to :data:`_POLL_SECONDS` for a message (or the end) of pipe ``w``; ``True`` when readable."""
-        if self._pollers is None:
-            return self.remotes[w].poll(_POLL_SECONDS)
-        # one ``poll`` syscall on a poller made once (``Connection.poll`` builds a selector per call: hot path)
-        return bool(self._pollers[w].poll(_POLL_MS))
-
     def _receive(self, w: int) -> Any:
         """The reply of worker ``w`` (a list with one entry per env of its chunk for per-env commands)."""
         remote, process = self.remotes[w], self.processes[w]
         try:
-            while not self._wait_readable(w):
+            while not remote.poll(_POLL_SECONDS):
                 if not process.is_alive():
                     raise self._died(w)
             status, payload = remote.recv()
@@ -543,11 +658,16 @@ class SubprocVectorEnv(StructuredVectorEnv):
         for process in self.processes:
             process.join(timeout=1.0)
         self._release_memory()
+        self._close_channels()
 
     def _release_memory(self) -> None:
         for memory in (self.memory, self.action_memory):
             if memory is not None:
                 memory.close()
+
+    def _close_channels(self) -> None:
+        for remote in self.remotes:
+            remote.close()
 
     def _action_messages(self, actions: GroupedActions) -> list[tuple[tuple[str, ...], dict[str, Any] | None]]:
         """Per env: the action keys written to shared memory and the pickled rest of its action."""
@@ -560,13 +680,22 @@ class SubprocVectorEnv(StructuredVectorEnv):
             rows = None if len(idx) == self.n_envs else idx
             items = batched_action_arrays(actions[aid], len(idx), None if rows is None else aid)
             shared, rest = memory.write_batch(aid.step_key, items, rows)
+            if not rest:  # the common case: one message for all these envs
+                message = (shared, None)
+                for i in idx:
+                    messages[i] = message
+                continue
             for row, i in enumerate(idx):
-                messages[i] = (shared, {k: v[row] for k, v in rest} if rest else None)
+                messages[i] = (shared, {k: v[row] for k, v in rest})
         return messages
 
-    def _group_observations(self, received: list[Any]) -> list[ActorBatch]:
-        """The observations per acting actor, from shared memory and the pickled keys ``received``."""
-        self._groups = group_by_actor(self._actor_ids, self._all_envs)
+    def _group_observations(self, received: list[Any], regroup: bool = True) -> list[ActorBatch]:
+        """The observations per acting actor, from shared memory and the pickled keys ``received``.
+
+        :param regroup: whether an env's acting actor changed (else the groups of the last step still hold).
+        """
+        if regroup:
+            self._groups = group_by_actor(self._actor_ids, self._all_envs)
         memory = self.memory
         if memory is None:
             return stack_groups(received, self._groups)
@@ -606,14 +735,16 @@ class SubprocVectorEnv(StructuredVectorEnv):
         rewards = np.empty(self.n_envs, dtype=np.float64)
         terminated = np.empty(self.n_envs, dtype=bool)
         truncated = np.empty(self.n_envs, dtype=bool)
-        i = 0
+        i, regroup = 0, False
         for w in range(len(self.worker_envs)):  # the chunks are contiguous: the replies come in env order
             for obs, rewards[i], terminated[i], truncated[i], info, actor_id in self._receive(w):
-                self._actor_ids[i] = actor_id
+                if actor_id is not None:
+                    self._actor_ids[i] = actor_id
+                    regroup = True
                 obs_list.append(obs)
-                infos.append(info)
+                infos.append({} if info is None else info)
                 i += 1
-        return self._group_observations(obs_list), rewards, terminated, truncated, infos
+        return self._group_observations(obs_list, regroup), rewards, terminated, truncated, infos
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> list[Any]:
         """Call a method on every env and return the results in env order (e.g. to fetch statistics)."""
@@ -641,6 +772,7 @@ class SubprocVectorEnv(StructuredVectorEnv):
                 self.processes[w].terminate()
         self._closed = True
         self._release_memory()
+        self._close_channels()
 
     def _check_open(self) -> None:
         if self._closed:

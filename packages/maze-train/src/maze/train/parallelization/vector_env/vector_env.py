@@ -26,6 +26,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from maze.core.env.structured_env import ActorID, StepKeyType
+from maze.core.log_stats.log_stats import LogStatsLevel
 
 EnvFactory = Callable[[], Any]
 
@@ -40,8 +41,6 @@ def episode_stats_of(env: Any) -> Any:
     if get_stats is None:
         return None
     try:
-        from maze.core.log_stats.log_stats import LogStatsLevel
-
         return get_stats(LogStatsLevel.EPISODE).last_stats
     except Exception:  # noqa: BLE001 - an env without statistics
         return None
@@ -201,7 +200,7 @@ def per_env_actions(actions: GroupedActions, groups: Sequence[tuple[ActorID, np.
     out: list[dict[str, Any]] = [None] * n_envs  # type: ignore[list-item]
     for aid, idx in groups:
         items = batched_action_arrays(actions[aid], len(idx), aid if len(idx) < n_envs else None)
-        for row, i in enumerate(idx):
+        for row, i in enumerate(idx.tolist()):
             out[i] = {k: v[row] for k, v in items}
     return out
 
@@ -211,12 +210,13 @@ def check_grouped_actions(actions: GroupedActions, groups: Sequence[tuple[ActorI
 
     :raises ValueError: naming the missing or unexpected actors.
     """
+    if len(actions) == len(groups) and all(aid in actions for aid, _ in groups):
+        return
     acting = [aid for aid, _ in groups]
-    if len(actions) != len(acting) or any(aid not in actions for aid in acting):
-        missing = [a for a in acting if a not in actions]
-        extra = [a for a in actions if a not in acting]
-        raise ValueError(f"actions must be given for exactly the acting actors {acting}; missing: {missing}, "
-                         f"not acting: {extra}")
+    missing = [a for a in acting if a not in actions]
+    extra = [a for a in actions if a not in acting]
+    raise ValueError(f"actions must be given for exactly the acting actors {acting}; missing: {missing}, "
+                     f"not acting: {extra}")
 
 
 class StructuredVectorEnv(VectorEnv):
@@ -281,7 +281,27 @@ def stack_observations(obs_list: Sequence[dict[str, Any]]) -> dict[str, np.ndarr
     :param obs_list: one observation dict per env (same keys).
     """
     first = obs_list[0]
-    return {key: np.stack([o[key] for o in obs_list]) for key in first}
+    return {key: stack_rows([o[key] for o in obs_list]) for key in first}
+
+
+def stack_rows(values: Sequence[Any]) -> np.ndarray:
+    """``np.stack(values)``: a new batch with one row per value.
+
+    Arrays of one shape and dtype (the common case, an observation key of several envs) are copied into the batch
+    directly, without ``np.stack``'s normalisation of every value (several microseconds per call, every step); other
+    values (scalars, lists, arrays of different dtypes) go through ``np.stack``.
+    """
+    first = values[0]
+    if type(first) is np.ndarray:
+        if len(values) == 1:
+            return first[np.newaxis].copy()
+        shape, dtype = first.shape, first.dtype
+        if all(type(v) is np.ndarray and v.shape == shape and v.dtype == dtype for v in values):
+            out = np.empty((len(values), *shape), dtype=dtype)
+            for row, value in enumerate(values):
+                out[row] = value
+            return out
+    return np.stack(values)
 
 
 def stack_groups(obs_list: Sequence[dict[str, Any]], groups: Sequence[tuple[ActorID, np.ndarray]]) -> list[ActorBatch]:

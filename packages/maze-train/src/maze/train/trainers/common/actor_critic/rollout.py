@@ -221,7 +221,10 @@ class CriticObservationMerger:
 
 
 class EpisodeTracker:
-    """Per-env episode returns and lengths (vectorised numpy ops, cheap per step); records finished episodes.
+    """Per-env episode returns and lengths (one numpy op per step); records finished episodes.
+
+    Lengths are not counted per env and step: the tracker counts its vector steps and keeps the count at which each
+    env's episode started (:attr:`lengths` is the difference).
 
     On an episode's end its statistics go into ``aggregator`` (an epoch-level ``LogStatsAggregator``): the episode
     statistics the env reports itself (``info["episode_stats"]`` of a
@@ -234,10 +237,16 @@ class EpisodeTracker:
 
     def __init__(self, n_envs: int, aggregator: Any = None) -> None:
         self.returns = np.zeros(n_envs)
-        self.lengths = np.zeros(n_envs, dtype=np.int64)
         self.aggregator = aggregator
         self.finished_returns: list[float] = []
         self.finished_lengths: list[int] = []
+        self._n_steps = 0  # vector steps accounted so far
+        self._episode_starts = np.zeros(n_envs, dtype=np.int64)  # ``_n_steps`` when each env's episode started
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """The number of steps of each env's running episode (a new array)."""
+        return self._n_steps - self._episode_starts
 
     def step(self, rewards: np.ndarray, done: np.ndarray, infos: Any = None, record: np.ndarray | None = None) -> None:
         """Account one vector step.
@@ -248,21 +257,22 @@ class EpisodeTracker:
         :param record: which finished episodes to record (default: all); the others are only reset.
         """
         self.returns += rewards
-        self.lengths += 1
-        if done.any():
-            for i in np.flatnonzero(done):
+        self._n_steps += 1
+        if np.count_nonzero(done):
+            lengths = self.lengths
+            for i in np.flatnonzero(done).tolist():
                 if record is None or record[i]:
-                    self._record(int(i), infos)
+                    self._record(i, int(lengths[i]), infos)
             self.returns[done] = 0.0
-            self.lengths[done] = 0
+            self._episode_starts[done] = self._n_steps
 
     def reset(self) -> None:
         """Drop the running episodes (the envs were reset)."""
         self.returns[:] = 0.0
-        self.lengths[:] = 0
+        self._episode_starts[:] = self._n_steps
 
-    def _record(self, i: int, infos: Any) -> None:
-        ret, length = float(self.returns[i]), int(self.lengths[i])
+    def _record(self, i: int, length: int, infos: Any) -> None:
+        ret = float(self.returns[i])
         self.finished_returns.append(ret)
         self.finished_lengths.append(length)
         if self.aggregator is None:
