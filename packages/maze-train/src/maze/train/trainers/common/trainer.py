@@ -37,6 +37,7 @@ from maze.core.wrappers.observation_visualization_wrapper import ObservationVisu
 from maze.train.trainers.common.evaluators.evaluator import Evaluator
 from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
 from maze.train.trainers.common.run_dir import ModelState, RunDir, load_torch_file
+from maze.train.utils.adam import Optimizer
 
 if TYPE_CHECKING:
     from maze.train.parallelization.vector_env.vector_env import VectorEnv
@@ -294,7 +295,7 @@ class Trainer(ABC):
             config=run.config)
 
     # ------------------------------------------------------------------ helpers for subclasses
-    def _optimizer_step(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, params: Iterable[torch.Tensor],
+    def _optimizer_step(self, optimizer: Optimizer, loss: torch.Tensor, params: Iterable[torch.Tensor],
                         max_grad_norm: float = math.inf) -> float:
         """Backward pass, NaN guard, gradient clipping and optimizer step; returns the gradient norm before clipping.
 

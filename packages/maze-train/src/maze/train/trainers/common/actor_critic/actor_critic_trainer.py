@@ -42,15 +42,8 @@ from maze.train.trainers.common.actor_critic.rollout import (
 from maze.train.trainers.common.evaluators.evaluator import Evaluator
 from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
 from maze.train.trainers.common.trainer import Trainer, TrainingRun
+from maze.train.utils.adam import make_adam
 from maze.train.utils.train_utils import to_tensor_dict
-
-
-def make_adam(params: list[torch.Tensor], lr: float) -> torch.optim.Optimizer:
-    """Adam (eps 1e-5) with the fused kernel where available (much less per-step overhead on small nets)."""
-    try:
-        return torch.optim.Adam(params, lr=lr, eps=1e-5, fused=True)
-    except (RuntimeError, TypeError, ValueError):
-        return torch.optim.Adam(params, lr=lr, eps=1e-5, foreach=True)
 
 
 class GroupData:
