@@ -39,3 +39,27 @@ def test_bc_trains_on_cuda(tmp_path: Path) -> None:
           "algorithm.validation_percentage=50", f"runner.dataset.input_data={data / 'trajectory_data'}",
           f"hydra.run.dir={out}"], tmp_path)
     assert (out / "state_dict.pt").is_file()
+
+
+def test_fused_adam_on_cuda_matches_torch_and_moves_checkpoints_between_devices() -> None:
+    from maze.train.utils.adam import FusedAdam, make_adam
+
+    torch.manual_seed(0)
+    a = torch.nn.Linear(8, 4).cuda()
+    b = torch.nn.Linear(8, 4).cuda()
+    b.load_state_dict(a.state_dict())
+    theirs = torch.optim.Adam(a.parameters(), lr=1e-2, eps=1e-5, fused=True)
+    ours = make_adam(list(b.parameters()), lr=1e-2)
+    assert isinstance(ours, FusedAdam)
+    for _ in range(5):
+        x = torch.randn(16, 8, device="cuda")
+        for net, opt in ((a, theirs), (b, ours)):
+            opt.zero_grad()
+            net(x).pow(2).sum().backward()
+            opt.step()
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    assert ours.state[b.weight]["step"].device.type == "cuda"
+    cpu_net = torch.nn.Linear(8, 4)
+    cpu_opt = FusedAdam(list(cpu_net.parameters()), lr=1.0)
+    cpu_opt.load_state_dict(ours.state_dict())  # a GPU checkpoint resumed on the CPU
+    assert cpu_opt.state[cpu_net.weight]["exp_avg"].device.type == "cpu"
