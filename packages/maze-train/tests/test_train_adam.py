@@ -1,4 +1,5 @@
-"""FusedAdam: the same updates and checkpoints as torch's fused Adam, without importing torch._dynamo."""
+"""The optimizer step: FusedAdam (the same updates and checkpoints as torch's fused Adam, without importing
+torch._dynamo) and clip_grad_norm (bit-for-bit torch's clip_grad_norm_)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 import torch
 
 from maze.train.utils.adam import FusedAdam, make_adam
+from maze.train.utils.train_utils import clip_grad_norm
 
 
 def _net(seed: int) -> torch.nn.Module:
@@ -154,3 +156,28 @@ def test_a_ppo_training_process_never_imports_torch_dynamo() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "DYNAMO False FusedAdam" in out.stdout, out.stdout + out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 1e3])
+@pytest.mark.parametrize("max_norm", [0.5, 2.0, float("inf")])
+def test_clip_grad_norm_is_bitwise_torch_clip_grad_norm(scale: float, max_norm: float) -> None:
+    gen = torch.Generator().manual_seed(3)
+    shapes = [(64, 4), (64,), (64, 64), (64,), (2, 64), (2,)]
+    ours = [torch.randn(s, generator=gen) * scale for s in shapes]
+    params = [torch.nn.Parameter(torch.zeros(s)) for s in shapes]
+    for p, g in zip(params, ours):
+        p.grad = g.clone()
+    expected = torch.nn.utils.clip_grad_norm_(params, max_norm)
+    norm = clip_grad_norm(ours, max_norm)
+    assert torch.equal(norm, expected)
+    assert all(torch.equal(g, p.grad) for g, p in zip(ours, params))
+    if max_norm < float(expected):  # clipped: the new norm is the bound
+        assert float(torch.linalg.vector_norm(torch.stack([g.norm() for g in ours]))) == pytest.approx(max_norm, 1e-4)
+
+
+def test_clip_grad_norm_leaves_non_finite_gradients_for_the_trainer_to_refuse() -> None:
+    grads = [torch.tensor([1.0, float("nan")]), torch.ones(3)]
+    norm = clip_grad_norm(grads, 0.5)
+    assert torch.isnan(norm)
+    assert torch.isnan(grads[0][1]) and torch.equal(grads[1], torch.ones(3))  # untouched
+    assert float(clip_grad_norm([], 0.5)) == 0.0

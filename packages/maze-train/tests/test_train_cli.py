@@ -172,7 +172,8 @@ def test_runs_with_fixed_seeds_are_reproducible(algorithm: str, tmp_path: Path) 
     if algorithm == "bc":
         data = tmp_path / "heuristic"
         run(["env.name=CartPole-v1", "policy=random_policy", "runner=sequential", "runner.n_episodes=4",
-             "runner.record_trajectory=true", "seeding.env_base_seed=3", f"hydra.run.dir={data}"], tmp_path)
+             "runner.record_trajectory=true", "seeding.env_base_seed=3", "seeding.agent_base_seed=3",
+             f"hydra.run.dir={data}"], tmp_path)  # fixed data: with a random agent seed the split could come out empty
         args = ["-cn", "conf_train", "env.name=CartPole-v1", "algorithm=bc", "algorithm.n_epochs=2",
                 "algorithm.n_eval_episodes=0", f"runner.dataset.input_data={data / 'trajectory_data'}"]
     else:

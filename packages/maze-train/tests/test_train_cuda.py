@@ -33,7 +33,7 @@ def test_actor_critic_trains_on_cuda(algorithm: str, tmp_path: Path) -> None:
 def test_bc_trains_on_cuda(tmp_path: Path) -> None:
     data = tmp_path / "demos"
     _run(["env.name=CartPole-v1", "runner=sequential", "runner.n_episodes=4", "runner.record_trajectory=true",
-          "seeding.env_base_seed=1", f"hydra.run.dir={data}"], tmp_path)
+          "seeding.env_base_seed=1", "seeding.agent_base_seed=1", f"hydra.run.dir={data}"], tmp_path)
     out = tmp_path / "bc"
     _run(["-cn", "conf_train", "env.name=CartPole-v1", "algorithm=bc", "algorithm.device=cuda", "algorithm.n_epochs=2",
           "algorithm.validation_percentage=50", f"runner.dataset.input_data={data / 'trajectory_data'}",

@@ -63,7 +63,8 @@ def test_statistics_are_the_same_as_with_flat_strings(algorithm: str, tmp_path: 
     if algorithm == "bc":
         data = tmp_path / "demos"
         _run(["env.name=CartPole-v1", "policy=random_policy", "runner=sequential", "runner.n_episodes=6",
-              "runner.record_trajectory=true", "seeding.env_base_seed=3", f"hydra.run.dir={data}"], tmp_path)
+              "runner.record_trajectory=true", "seeding.env_base_seed=3", "seeding.agent_base_seed=3",
+              f"hydra.run.dir={data}"], tmp_path)
         args = ["-cn", "conf_train", "env.name=CartPole-v1", "model=mlp", "algorithm=bc", "algorithm.n_epochs=2",
                 "algorithm.validation_percentage=50", f"runner.dataset.input_data={data / 'trajectory_data'}", *SEEDS]
     else:

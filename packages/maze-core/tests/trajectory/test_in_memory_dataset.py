@@ -103,6 +103,12 @@ def test_split_by_trajectory_and_bad_input(trajectory_dir):
     assert dataset.split([1, 1], seed=3)[0].indices == dataset.split([1, 1], seed=3)[0].indices  # seeded
     with pytest.raises(ValueError, match="split ratios"):
         dataset.split([-1, 2])
+    # five short episodes and one of 30 steps (about half the data): whichever order the shuffle gives, the small
+    # share is never left empty (greedily, the long episode drawn last would join the large share)
+    for seed in range(40):
+        train, valid = dataset.split([0.8, 0.2], seed=seed)
+        assert len(train) > 0 and len(valid) > 0, seed
+    assert dataset.split([1.0, 0.0], seed=0)[1].indices == []  # a zero ratio stays empty
     with pytest.raises(ValueError, match="cannot be sent to load worker processes"):
         InMemoryDataset(str(trajectory_dir), conversion_env_factory=lambda: LineWalkerEnv(), n_workers=2)
     with pytest.raises(ValueError, match="conversion env"):

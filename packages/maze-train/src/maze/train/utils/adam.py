@@ -82,6 +82,10 @@ class FusedAdam:
         groups = items if isinstance(items[0], dict) else [{"params": items}]
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[torch.Tensor, dict[str, torch.Tensor]] = defaultdict(dict)
+        # per param group on one device: every parameter's step counter, one tensor; the states' ``step`` entries
+        # are views of it, so a step in which all parameters have gradients increments them in one operation
+        # (``None``: a group on several devices, counters of their own)
+        self._step_buffers: dict[int, torch.Tensor | None] = {}
         for group in groups:
             self.add_param_group(dict(group))
 
@@ -118,27 +122,52 @@ class FusedAdam:
     @torch.no_grad()
     def step(self) -> None:
         """One Adam update of every parameter that has a gradient (the others and their state stay unchanged)."""
-        for group in self.param_groups:
+        for index, group in enumerate(self.param_groups):
+            buffer = self._step_buffer(index, group)
             by_device: dict[tuple[torch.device, torch.dtype], list[list[torch.Tensor]]] = {}
-            for p in group["params"]:
+            n_stepped = 0
+            for i, p in enumerate(group["params"]):
                 if p.grad is None:
                     continue
                 if p.grad.is_sparse:
                     raise RuntimeError("FusedAdam does not support sparse gradients")
                 state = self.state[p]
                 if not state:
-                    state["step"] = torch.zeros((), dtype=torch.float32, device=p.device)
+                    state["step"] = buffer[i] if buffer is not None else torch.zeros((), dtype=torch.float32,
+                                                                                     device=p.device)
                     state["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
                     state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
                 lists = by_device.setdefault((p.device, p.dtype), [[], [], [], [], []])
                 for target, value in zip(lists, (p, p.grad, state["exp_avg"], state["exp_avg_sq"], state["step"])):
                     target.append(value)
+                n_stepped += 1
+            if buffer is not None and n_stepped == len(group["params"]):
+                buffer.add_(1)  # the counters of all parameters at once
+            else:
+                for lists in by_device.values():
+                    torch._foreach_add_(lists[4], 1)
             beta1, beta2 = group["betas"]
             for params, grads, exp_avgs, exp_avg_sqs, steps in by_device.values():
-                torch._foreach_add_(steps, 1)
                 torch._fused_adam_(params, grads, exp_avgs, exp_avg_sqs, [], steps, amsgrad=False, lr=group["lr"],
                                    beta1=beta1, beta2=beta2, weight_decay=group["weight_decay"], eps=group["eps"],
                                    maximize=False, grad_scale=None, found_inf=None)
+
+    def _step_buffer(self, index: int, group: dict[str, Any]) -> torch.Tensor | None:
+        """The step counters of param group ``index`` in one tensor (made on first use, taking over the counters
+        of the states there are), or ``None`` when the group's parameters are on several devices."""
+        if index in self._step_buffers:
+            return self._step_buffers[index]
+        devices = {p.device for p in group["params"]}
+        buffer = None
+        if len(devices) == 1:
+            buffer = torch.zeros(len(group["params"]), dtype=torch.float32, device=devices.pop())
+            for i, p in enumerate(group["params"]):
+                state = self.state.get(p)
+                if state:
+                    buffer[i] = state["step"]
+                    state["step"] = buffer[i]
+        self._step_buffers[index] = buffer
+        return buffer
 
     # ------------------------------------------------------------------ checkpoints (torch.optim.Adam's format)
     def state_dict(self) -> dict[str, Any]:
@@ -152,7 +181,8 @@ class FusedAdam:
                 ids.append(index[id(p)])
             groups.append({**{k: v for k, v in group.items() if k != "params"}, **_FIXED_OPTIONS,
                            **_TORCH_ONLY_OPTIONS, "params": ids})
-        state = {index[id(p)]: dict(s) for p, s in self.state.items() if s}
+        # counters as tensors of their own (not views of the step buffer), as torch.optim.Adam has them
+        state = {index[id(p)]: {**s, "step": s["step"].clone()} for p, s in self.state.items() if s}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -198,6 +228,7 @@ class FusedAdam:
                 if key in saved:
                     own[key] = tuple(saved[key]) if key == "betas" else saved[key]
         self.state = new_state
+        self._step_buffers = {}  # made again from the loaded counters at the next step
 
     def __repr__(self) -> str:
         options = ", ".join(f"{k}={v}" for k, v in self.defaults.items())

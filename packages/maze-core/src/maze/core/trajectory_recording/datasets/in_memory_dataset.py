@@ -223,7 +223,10 @@ class InMemoryDataset:
         """Split by trajectory into subsets with about the given step fractions.
 
         Trajectories are shuffled with ``seed`` and assigned greedily so that every subset receives whole
-        episodes. E.g. ``train, valid = dataset.split([0.8, 0.2], seed=0)``.
+        episodes: each to the subset furthest below its share, except that once only as many trajectories remain
+        as subsets with a positive ratio are still empty, those subsets get them, so that no such subset stays
+        empty while there are enough trajectories (a long last episode would otherwise go to the largest subset).
+        E.g. ``train, valid = dataset.split([0.8, 0.2], seed=0)``.
 
         :param ratios: non-negative fractions (normalized to sum 1).
         :param seed: shuffling seed.
@@ -236,8 +239,12 @@ class InMemoryDataset:
         targets = ratios * len(self)
         assigned = [[] for _ in ratios]  # type: list[list[int]]
         counts = np.zeros(len(ratios))
-        for t in order:
-            i = int(np.argmax(targets - counts))
+        for k, t in enumerate(order):
+            empty = [j for j in range(len(ratios)) if ratios[j] > 0 and counts[j] == 0]
+            if empty and len(order) - k <= len(empty):
+                i = max(empty, key=lambda j: targets[j] - counts[j])
+            else:
+                i = int(np.argmax(targets - counts))
             assigned[i].extend(self.trajectory_references[t])
             counts[i] += len(self.trajectory_references[t])
         return [DatasetSubset(self, sorted(idx)) for idx in assigned]

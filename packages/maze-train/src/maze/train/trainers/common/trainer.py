@@ -38,6 +38,7 @@ from maze.train.trainers.common.evaluators.evaluator import Evaluator
 from maze.train.trainers.common.model_selection.best_model_selection import BestModelSelection
 from maze.train.trainers.common.run_dir import ModelState, RunDir, load_torch_file
 from maze.train.utils.adam import Optimizer
+from maze.train.utils.train_utils import clip_grad_norm
 
 if TYPE_CHECKING:
     from maze.train.parallelization.vector_env.vector_env import VectorEnv
@@ -306,8 +307,8 @@ class Trainer(ABC):
         """
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        params = [p for p in params if p.grad is not None]
-        grad_norm = torch.nn.utils.clip_grad_norm_(params, max_grad_norm if max_grad_norm > 0 else math.inf)
+        grads = [p.grad for p in params if p.grad is not None]
+        grad_norm = clip_grad_norm(grads, max_grad_norm if max_grad_norm > 0 else math.inf)
         # both guards read after the backward pass: one wait for the device per step, not one before the backward
         loss_value, grad_norm_value = loss.item(), grad_norm.item()
         if not math.isfinite(loss_value):
