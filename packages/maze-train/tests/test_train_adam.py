@@ -181,3 +181,17 @@ def test_clip_grad_norm_leaves_non_finite_gradients_for_the_trainer_to_refuse() 
     assert torch.isnan(norm)
     assert torch.isnan(grads[0][1]) and torch.equal(grads[1], torch.ones(3))  # untouched
     assert float(clip_grad_norm([], 0.5)) == 0.0
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.bfloat16, torch.float16])
+def test_other_floating_dtypes_match_torch_fused_adam(dtype: torch.dtype) -> None:
+    gen = torch.Generator().manual_seed(4)
+    p = torch.nn.Parameter(torch.randn(7, 3, generator=gen).to(dtype))
+    q = torch.nn.Parameter(p.detach().clone())
+    ours, theirs = FusedAdam([p], lr=0.05), torch.optim.Adam([q], lr=0.05, fused=True)
+    for _ in range(4):
+        grad = torch.randn(7, 3, generator=gen).to(dtype)
+        p.grad, q.grad = grad.clone(), grad.clone()
+        ours.step()
+        theirs.step()
+    assert p.dtype == dtype and torch.equal(p, q) and not torch.equal(p, q.new_zeros(q.shape))
