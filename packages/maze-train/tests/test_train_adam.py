@@ -121,11 +121,26 @@ def test_bad_state_dicts_and_options_name_what_is_wrong() -> None:
         FusedAdam([torch.nn.Parameter(torch.zeros(2, device="meta"))])
 
 
-def test_make_adam_falls_back_to_torch_adam_where_the_fused_kernel_cannot_run() -> None:
+def test_make_adam_falls_back_to_torch_adam_where_the_fused_kernel_cannot_run(monkeypatch) -> None:
     assert isinstance(make_adam(list(_net(0).parameters()), lr=1e-3), FusedAdam)
     meta = [torch.nn.Parameter(torch.zeros(2, device="meta"))]
     fallback = make_adam(meta, lr=1e-3)
     assert isinstance(fallback, torch.optim.Adam) and fallback.param_groups[0]["eps"] == 1e-5
+
+    # a torch whose kernel does not run on the CPU (torch < 2.4): found by the probe, torch's Adam is used
+    def cuda_only(*args, **kwargs):
+        raise NotImplementedError("_fused_adam_ is not implemented for CPU")
+
+    from maze.train.utils import adam
+
+    monkeypatch.setattr(torch, "_fused_adam_", cuda_only)
+    adam._kernel_runs_on.cache_clear()
+    try:
+        assert isinstance(make_adam(list(_net(0).parameters()), lr=1e-3), torch.optim.Adam)
+        with pytest.raises(ValueError, match="fused Adam kernel does not run there"):
+            FusedAdam(list(_net(0).parameters()))
+    finally:
+        adam._kernel_runs_on.cache_clear()  # the real kernel again for the other tests
 
 
 def test_a_ppo_training_process_never_imports_torch_dynamo() -> None:

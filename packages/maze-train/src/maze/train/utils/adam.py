@@ -7,12 +7,13 @@ costs. :class:`FusedAdam` calls the same kernel as ``torch.optim.Adam(fused=True
 same state, so its updates are bit-for-bit those of torch's fused Adam, without that import.
 
 Its ``state_dict`` has ``torch.optim.Adam``'s format (the same keys, step counters as tensors), so checkpoints load
-into either optimizer in both directions. :func:`make_adam` picks it where the kernel exists and falls back to
-``torch.optim.Adam`` otherwise.
+into either optimizer in both directions. :func:`make_adam` picks it where the kernel runs the parameters (probed once per
+device type and process) and falls back to ``torch.optim.Adam`` otherwise.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from typing import Any, Iterable, Protocol
@@ -42,12 +43,30 @@ _FIXED_OPTIONS = {"amsgrad": False, "maximize": False, "capturable": False, "dif
 _TORCH_ONLY_OPTIONS = {"foreach": None, "fused": True}
 
 
-def fused_adam_supported(params: Iterable[torch.Tensor]) -> bool:
-    """Whether :class:`FusedAdam` can optimize ``params``: torch has the fused kernel and every parameter is a
-    floating-point tensor on the CPU or a CUDA device."""
+@functools.cache
+def _kernel_runs_on(device_type: str) -> bool:
+    """Whether this torch's fused Adam kernel runs on ``device_type`` (one tiny update, tried once per process:
+    e.g. torch < 2.4 has the kernel for CUDA only)."""
     if not hasattr(torch, "_fused_adam_"):
         return False
-    return all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params)
+    try:
+        param, grad = torch.zeros(1, device=device_type), torch.ones(1, device=device_type)
+        step = torch.ones((), device=device_type)
+        torch._fused_adam_([param], [grad], [torch.zeros_like(param)], [torch.zeros_like(param)], [], [step],
+                           amsgrad=False, lr=1e-3, beta1=0.9, beta2=0.999, weight_decay=0.0, eps=1e-8,
+                           maximize=False, grad_scale=None, found_inf=None)
+    except (RuntimeError, NotImplementedError, TypeError):
+        return False
+    return bool(param.item() < 0.0)  # the update moved the parameter against the gradient
+
+
+def fused_adam_supported(params: Iterable[torch.Tensor]) -> bool:
+    """Whether :class:`FusedAdam` can optimize ``params``: every parameter is a floating-point tensor on the CPU or
+    a CUDA device, and torch's fused kernel runs there."""
+    params = list(params)
+    if not all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params):
+        return False
+    return all(_kernel_runs_on(t) for t in {p.device.type for p in params})
 
 
 class FusedAdam:
@@ -95,7 +114,8 @@ class FusedAdam:
         params = [params] if isinstance(params, torch.Tensor) else list(params)
         if not fused_adam_supported(params):
             bad = next((p for p in params if not (p.is_floating_point() and p.device.type in ("cpu", "cuda"))), None)
-            what = f"a {bad.dtype} parameter on {bad.device}" if bad is not None else "torch without _fused_adam_"
+            what = (f"a {bad.dtype} parameter on {bad.device}" if bad is not None else
+                    f"a torch ({torch.__version__}) whose fused Adam kernel does not run there")
             raise ValueError(f"FusedAdam: expected floating-point parameters on the CPU or a CUDA device, got {what} "
                              f"(use torch.optim.Adam there; maze's make_adam chooses it automatically)")
         seen = {id(p) for g in self.param_groups for p in g["params"]}
