@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from maze.train.utils.adam import FusedAdam, make_adam
-from maze.train.utils.train_utils import clip_grad_norm
+from maze.train.utils.train_utils import clip_grad_norm, compute_gradient_norm
 
 
 def _net(seed: int) -> torch.nn.Module:
@@ -182,7 +182,9 @@ def test_clip_grad_norm_is_bitwise_torch_clip_grad_norm(scale: float, max_norm: 
     params = [torch.nn.Parameter(torch.zeros(s)) for s in shapes]
     for p, g in zip(params, ours):
         p.grad = g.clone()
+    unclipped = compute_gradient_norm(params + [torch.nn.Parameter(torch.zeros(2))])  # one without a gradient
     expected = torch.nn.utils.clip_grad_norm_(params, max_norm)
+    assert unclipped == float(expected)
     norm = clip_grad_norm(ours, max_norm)
     assert torch.equal(norm, expected)
     assert all(torch.equal(g, p.grad) for g, p in zip(ours, params))

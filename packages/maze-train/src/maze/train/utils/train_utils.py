@@ -64,12 +64,9 @@ def to_tensor_dict(obs: Mapping[str, Any], device: str | torch.device = "cpu") -
 
 
 def compute_gradient_norm(params: Iterable[torch.Tensor]) -> float:
-    """The total L2 norm of the gradients of ``params`` (parameters without gradient are skipped)."""
-    total = 0.0
-    for p in params:
-        if p.grad is not None:
-            total += float(p.grad.detach().pow(2).sum())
-    return total ** 0.5
+    """The total L2 norm of the gradients of ``params`` (parameters without gradient are skipped): the norm that
+    :func:`clip_grad_norm` computes, without clipping."""
+    return float(clip_grad_norm([p.grad.detach() for p in params if p.grad is not None], float("inf")))
 
 
 def clip_grad_norm(grads: Sequence[torch.Tensor], max_norm: float) -> torch.Tensor:
