@@ -8,7 +8,9 @@ nothing to produce, so moving observations between processes dominates. Configur
 * ``maze shared memory``: the same with ``shared_memory=True``, one worker process per env (both defaults);
 * ``maze shared memory, 2 envs per worker``: the same with ``n_workers=n_envs // 2`` (one pipe round trip per
   worker and step instead of per env: fewer messages and process wake-ups, half the parallelism);
-* for reference, gymnasium's ``AsyncVectorEnv`` with ``shared_memory`` False and True.
+* for reference, gymnasium's ``AsyncVectorEnv`` with ``shared_memory`` False and True, and Stable-Baselines3's
+  ``SubprocVecEnv`` (observations pickled through duplex ``multiprocessing`` pipes, one worker per env; where SB3 is
+  installed).
 
 All vector envs are made first; a round then steps each for ``--seconds``, in turns of ``--slice`` seconds (the
 configurations take turns, so load of other processes that changes within a round hits all of them alike; the
@@ -25,6 +27,7 @@ Goal (issue 11): Maze's default configuration (shared memory, one worker per env
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 import time
@@ -115,6 +118,18 @@ def gym_runner(n_envs: int, shared_memory: bool) -> Runner:
     return Runner(env, lambda t: env.step(actions[t % 64]), [p.pid for p in env.processes], n_envs)
 
 
+def sb3_runner(n_envs: int) -> Runner:
+    """Stable-Baselines3's ``SubprocVecEnv`` of the same env (one worker process per env, pickled messages)."""
+    from stable_baselines3.common.vec_env import SubprocVecEnv
+
+    env = SubprocVecEnv([lambda: gym.make(IMAGE_OBS_ID)] * n_envs)
+    env.seed(0)
+    env.reset()
+    rng = np.random.default_rng(0)
+    actions = [rng.integers(0, 2, n_envs) for _ in range(64)]
+    return Runner(env, lambda t: env.step(actions[t % 64]), [p.pid for p in env.processes], n_envs)
+
+
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-envs", type=int, default=4)
@@ -137,6 +152,8 @@ def main(argv: list[str] | None = None) -> float:
         "gymnasium async, pickled": lambda: gym_runner(args.n_envs, False),
         "gymnasium async, shared memory": lambda: gym_runner(args.n_envs, True),
     }
+    if importlib.util.find_spec("stable_baselines3") is not None:
+        makers["sb3 SubprocVecEnv (pickled)"] = lambda: sb3_runner(args.n_envs)
     runners: dict[str, Runner] = {}
     try:
         for name, make in makers.items():
@@ -169,6 +186,9 @@ def main(argv: list[str] | None = None) -> float:
           f"median per round ({rates[default].max() / base.max():.2f} best of rounds), "
           f"{cpu['maze pickled'] / cpu[default]:.2f}x less CPU per env step (goal >= {GOAL}); {chunked}: "
           f"{np.median(rates[chunked] / base):.2f}")
+    for name in ("gymnasium async, shared memory", "sb3 SubprocVecEnv (pickled)"):
+        if name in rates:
+            print(f"{default} / {name}: {np.median(rates[default] / rates[name]):.2f} median per round")
     return ratio
 
 
