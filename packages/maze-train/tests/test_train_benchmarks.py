@@ -1,6 +1,7 @@
 """The learning benchmark over seeds (``benchmarks/learning_seeds.py``): its statistics count unreached runs as
 infinitely slow, its command line refuses frameworks it cannot compare, and the script runs end to end with tiny
-budgets (real Maze/floor/SB3 trainings on CartPole-v1 and masked PPO on Cutting-2D)."""
+budgets (real Maze/floor/SB3 trainings on CartPole-v1 and masked PPO on Cutting-2D); the image-observation
+benchmark steps all its vector envs end to end."""
 
 from __future__ import annotations
 
@@ -78,3 +79,25 @@ def test_learning_seeds_runs_with_tiny_budgets() -> None:
     if "cutting2d" in problems:
         assert re.search(r"^cutting2d seed 5: optimum 31 after ", out, re.M)
         assert "time to the optimum (31 raw pieces), seeds 5..5, each run capped at 0.3 s of training" in out
+
+
+def test_image_obs_benchmark_runs_every_configuration() -> None:
+    """``image_obs.py`` steps every vector env (Maze pickled/shared memory/chunked, gymnasium, SB3 where installed)
+    in real worker processes and prints each one's rate, its ratio to the pickled path and the default's ratios."""
+    proc = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "image_obs.py"), "--n-envs", "2", "--seconds", "0.1", "--rounds", "1",
+         "--slice", "0.05"],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    out = proc.stdout
+    rows = ["maze pickled", "maze shared memory", "maze shared memory, 2 envs per worker", "gymnasium async, pickled",
+            "gymnasium async, shared memory"]
+    if importlib.util.find_spec("stable_baselines3"):
+        rows.append(r"sb3 SubprocVecEnv \(pickled\)")
+    for row in rows:
+        # best steps/s, x pickled, x per round, CPU us per step: all positive numbers
+        assert re.search(rf"^{row}\s+[\d,]+\s+\d+\.\d\d\s+\d+\.\d\d\s+(\d+\.\d|nan)$", out, re.M), (row, out)
+    assert re.search(r"^maze pickled\s+[\d,]+\s+1\.00\s+1\.00\s", out, re.M)
+    assert re.search(r"^shared memory / pickled with the default configuration .*: \d+\.\d\d median per round", out, re.M)
+    for reference in rows[-2:]:
+        assert re.search(rf"^maze shared memory / {reference}: \d+\.\d\d median per round$", out, re.M), reference
